@@ -205,9 +205,22 @@ def _ends_sentence(
         return False  # decimals, URLs, e-mail addresses, "e.g" inside a token
     if open_quotes:
         return False  # the quotation continues
-    if text[run_start:run_end] != ".":
+    marks = text[run_start:run_end]
+    if marks in ("...", "\u2026") and _is_short_open_tail(text, after, end):
+        return False  # a headline's pause: "السلام والاستقرار... سريعاً"
+    if marks != ".":
         return True
     return not _is_abbreviation_period(text, run_start, after, end, lang=lang)
+
+
+# An ellipsis followed by fewer words than this, with no sentence end of their own
+# before the line ends, is a pause inside the sentence, not its end.
+MIN_WORDS_AFTER_ELLIPSIS = 3
+
+
+def _is_short_open_tail(text: str, index: int, end: int) -> bool:
+    tail = text[index:end].strip()
+    return len(tail.split()) < MIN_WORDS_AFTER_ELLIPSIS and tail[-1:] not in TERMINATORS
 
 
 def _is_abbreviation_period(text: str, period: int, after: int, end: int, *, lang: str) -> bool:

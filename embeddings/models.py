@@ -35,8 +35,29 @@ class ModelSpec:
 
     @property
     def prefix(self) -> str:
-        """The e5 family wants "query: " on both sides of a symmetric comparison."""
+        """The text put before every input.
+
+        The e5 family wants "query: " on both sides of a symmetric comparison; a
+        local folder that declares a "query" prompt gets that prompt; other
+        models get nothing.
+        """
+        if self.kind == "local" and self.path is not None:
+            declared = _declared_query_prompt(self.path)
+            if declared is not None:
+                return declared
+            return E5_QUERY_PREFIX if is_e5_family(self.path.name) else ""
         return E5_QUERY_PREFIX if is_e5_family(self.name) else ""
+
+
+def _declared_query_prompt(folder: Path) -> str | None:
+    import json
+
+    try:
+        config = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+        prompt = config.get("prompts", {}).get("query")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return prompt if isinstance(prompt, str) else None
 
 
 def is_e5_family(name: str) -> bool:

@@ -61,6 +61,9 @@ def _assert_invariants(document: str, segments: list[Segment]) -> None:
         ("حقاً!! لا.", "ar", ["حقاً!!", "لا."]),
         ("انتظر قليلاً… ثم تكلم.", "ar", ["انتظر قليلاً…", "ثم تكلم."]),
         ("انتظر قليلاً... ثم تكلم.", "ar", ["انتظر قليلاً...", "ثم تكلم."]),
+        # a headline's pause: a short tail with no sentence end of its own stays attached
+        ("بوتين وحمد أكدا دعمهما للسلام... سريعاً", "ar", ["بوتين وحمد أكدا دعمهما للسلام... سريعاً"]),
+        ("صلح و ثبات… به‌زودی", "fa", ["صلح و ثبات… به‌زودی"]),
         ("جملة بلا علامة نهاية", "ar", ["جملة بلا علامة نهاية"]),
         ("انتهى الأمر.وقال الوزير", "ar", ["انتهى الأمر.وقال الوزير"]),
         ("في عام 2025. وقال الوزير", "ar", ["في عام 2025.", "وقال الوزير"]),
@@ -230,7 +233,7 @@ def _corpus(name: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "lang", "n_lines", "n_segments"), [
-    ("seed_ar.txt", "ar", 16, 18),
+    ("seed_ar.txt", "ar", 16, 17),
     ("seed_fa.txt", "fa", 13, 15),
 ])
 def test_real_articles_segment(name: str, lang: str, n_lines: int, n_segments: int) -> None:
