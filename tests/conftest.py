@@ -1,0 +1,64 @@
+"""Shared fixtures. The real default model is converted once per test session.
+
+Set ALIGNER_TEST_CACHE to a folder to keep the converted model between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "corpora" / "samples"
+SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """A cache folder holding the converted default model (vectors cache inside too)."""
+    keep = os.environ.get("ALIGNER_TEST_CACHE")
+    return Path(keep) if keep else tmp_path_factory.mktemp("aligner-cache")
+
+
+@pytest.fixture(scope="session")
+def encoder(cache_dir):
+    from embeddings.encoder import Encoder
+
+    enc = Encoder(cache_dir=cache_dir)
+    enc.model_dir  # convert now, once
+    return enc
+
+
+@pytest.fixture(scope="session")
+def fresh_encoder(cache_dir, tmp_path_factory):
+    """The default model with an empty vector cache (the converted model is shared)."""
+    from embeddings.encoder import Encoder
+
+    return Encoder(str(Encoder(cache_dir=cache_dir).model_dir), cache_dir=tmp_path_factory.mktemp("vectors"))
+
+
+@pytest.fixture(scope="session")
+def sample_paths() -> tuple[Path, Path]:
+    return SAMPLES / "ar.txt", SAMPLES / "fa.txt"
+
+
+@pytest.fixture(scope="session")
+def sample_gold() -> dict:
+    return json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def shared_corpora() -> Path:
+    if not (SHARED_CORPORA / "seed_ar.txt").is_file():
+        pytest.skip(f"shared corpora not found at {SHARED_CORPORA}")
+    return SHARED_CORPORA
+
+
+def segment_holding(segments, snippet: str) -> int:
+    """Id of the one segment whose text contains ``snippet``."""
+    hits = [s["id"] if isinstance(s, dict) else s.id for s in segments if snippet in (s["text"] if isinstance(s, dict) else s.text)]
+    assert len(hits) == 1, f"{snippet!r} is in {len(hits)} segments"
+    return hits[0]

@@ -1,0 +1,85 @@
+"""The aligner on hand-made vectors: no model needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align import AlignError, AlignParams, align
+
+
+def _unit(x):
+    x = np.asarray(x, np.float32)
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def _doc(rng, topics, noise=0.35):
+    """Sentences as topic vectors plus noise; a shared 'article' direction makes raw cosines high."""
+    article = np.zeros(topics.shape[1], np.float32)
+    article[0] = 3.0
+    return _unit(topics + article + noise * rng.standard_normal(topics.shape).astype(np.float32))
+
+
+@pytest.fixture
+def topics():
+    rng = np.random.default_rng(7)
+    return rng.standard_normal((12, 384)).astype(np.float32)
+
+
+def _ids_once(result, n, m):
+    left = sorted([i for p in result.pairs for i in p.left] + result.left_only)
+    right = sorted([j for p in result.pairs for j in p.right] + result.right_only)
+    return left == list(range(n)) and right == list(range(m))
+
+
+def test_reordered_shared_sentences_pair_and_the_rest_is_one_sided(topics):
+    rng = np.random.default_rng(1)
+    left_topics = [0, 1, 2, 3, 4, 5, 6, 7, 8]  # 7, 8 only left
+    right_topics = [5, 6, 0, 1, 2, 3, 4, 9, 10, 11]  # 9-11 only right; 5, 6 moved to the top
+    result = align(_doc(rng, topics[left_topics]), _doc(rng, topics[right_topics]))
+    pairs = {(p.left, p.right) for p in result.pairs}
+    expected = {((left_topics.index(t),), (right_topics.index(t),)) for t in range(7)}
+    assert pairs == expected
+    assert result.left_only == [7, 8]
+    assert result.right_only == [7, 8, 9]
+    assert _ids_once(result, 9, 10)
+
+
+def test_one_sentence_pairs_with_the_two_that_split_it(topics):
+    rng = np.random.default_rng(3)
+    left = _doc(rng, topics[[0, 1, 2, 3, 4]])
+    # right: 0, then topic 1 said in two halves (1a, 1b), then 2, 3, 4
+    half_a, half_b = topics[1] + 0.8 * topics[5], topics[1] - 0.8 * topics[5]
+    right = _doc(rng, np.stack([topics[0], half_a, half_b, topics[2], topics[3], topics[4]]), noise=0.1)
+
+    def span_encoder(side, runs):
+        vecs = left if side == "left" else right
+        return _unit(np.stack([vecs[a:b].sum(axis=0) for a, b in runs]))
+
+    result = align(left, right, span_encoder=span_encoder)
+    assert any(p.left == (1,) and p.right == (1, 2) for p in result.pairs), result.pairs
+    assert result.right_only == []
+    assert _ids_once(result, 5, 6)
+
+
+def test_unrelated_documents_share_nothing(topics):
+    rng = np.random.default_rng(4)
+    result = align(_doc(rng, topics[:5]), _doc(rng, topics[5:11]))
+    assert result.pairs == []
+    assert result.left_only == list(range(5)) and result.right_only == list(range(6))
+
+
+def test_an_empty_side_leaves_everything_one_sided():
+    result = align(np.zeros((0, 8), np.float32), _unit(np.eye(8)[:3]))
+    assert result.pairs == [] and result.right_only == [0, 1, 2]
+
+
+@pytest.mark.parametrize("bad", [np.full((2, 8), np.nan, np.float32), np.zeros((2, 4), np.float32)])
+def test_inconsistent_vectors_are_refused(bad):
+    with pytest.raises(AlignError):
+        align(_unit(np.eye(8)[:2]), bad)
+
+
+def test_parameters_appear_in_the_signature():
+    sig = AlignParams(k=3, threshold=0.2).signature()
+    assert "k:3" in sig and "margin:0.2" in sig and "index:exact" in sig
