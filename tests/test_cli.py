@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from aligner.cli import main
 from conftest import segment_holding
 
+pytestmark = pytest.mark.slow  # runs the real default model
+
 
 @pytest.fixture(scope="module")
 def run(cache_dir):

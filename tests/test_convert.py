@@ -23,6 +23,8 @@ SENTENCES = [
     "رئیس‌جمهوری روسیه دوشنبه دوم تیرماه ۱۴۰۴ با عباس عراقچی دیدار کرد.",
 ]
 
+pytestmark = pytest.mark.slow  # runs the real default model
+
 
 def _real_lines(shared: Path | None) -> list[str]:
     lines = list(SENTENCES)

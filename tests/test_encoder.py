@@ -18,6 +18,8 @@ TEXTS = [
     "وزیر امور خارجه روسیه نیز سه شنبه ضمن استقبال از آتش بس میان ایران و اسرائیل، خواستار پایبندی طرفین به آن شد و گفت گزارش‌های متناقضی وجود دارد.",
 ]
 
+pytestmark = pytest.mark.slow  # runs the real default model
+
 
 def test_vectors_are_unit_float32_in_input_order(fresh_encoder):
     vecs = fresh_encoder.encode(TEXTS)
