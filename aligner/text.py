@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from corpora.readers import is_arabic_script
+
 __all__ = [
     "ScriptProfile",
     "Segment",
@@ -348,7 +350,7 @@ def script_profile(text: str) -> ScriptProfile:
     words = _WORD.findall(text)
     return ScriptProfile(
         letters=len(letters),
-        arabic_script_letters=sum(1 for ch in letters if _is_arabic_letter(ch)),
+        arabic_script_letters=sum(1 for ch in letters if is_arabic_script(ch)),
         latin_letters=sum(1 for ch in letters if ch.isascii()),
         persian_only=_count(text, PERSIAN_ONLY_LETTERS),
         persian_letters=_count(text, PERSIAN_LETTERS),
@@ -395,14 +397,3 @@ def _evidence(profile: ScriptProfile) -> tuple[float, float]:
 
 def _count(text: str, chars: frozenset[str]) -> int:
     return sum(1 for ch in text if ch in chars)
-
-
-def _is_arabic_letter(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x0600 <= code <= 0x06FF
-        or 0x0750 <= code <= 0x077F
-        or 0x08A0 <= code <= 0x08FF
-        or 0xFB50 <= code <= 0xFDFF
-        or 0xFE70 <= code <= 0xFEFF
-    )

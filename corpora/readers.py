@@ -211,7 +211,7 @@ def _legacy_plausibility(text: str) -> float | None:
     letters = [ch for ch in visible if ch.isalpha() and ch != "\u0640"]
     if not letters:
         return None
-    arabic = [ch for ch in letters if _is_arabic_script(ch)]
+    arabic = [ch for ch in letters if is_arabic_script(ch)]
     arabic_share = len(arabic) / len(letters)
     letter_share = len(letters) / len(visible)
     symbol_share = sum(1 for ch in visible if _is_symbol(ch)) / len(visible)
@@ -243,12 +243,13 @@ def _mixed_script_word_share(text: str) -> float:
         return 0.0
     mixed = 0
     for word in words:
-        scripts = {_is_arabic_script(ch) for ch in word if ch.isalpha() and ch != "\u0640"}
+        scripts = {is_arabic_script(ch) for ch in word if ch.isalpha() and ch != "\u0640"}
         mixed += len(scripts) > 1
     return mixed / len(words)
 
 
-def _is_arabic_script(ch: str) -> bool:
+def is_arabic_script(ch: str) -> bool:
+    """True for a character of the Arabic script blocks (Arabic, Persian, Urdu letters and marks)."""
     code = ord(ch)
     return (
         0x0600 <= code <= 0x06FF
