@@ -10,11 +10,19 @@ News coverage is not translation: facts are reordered and dropped. The method:
    stands out from its neighbourhood; a generic sentence that is close to
    everything does not. (The ratio form is ill-defined on centred cosines,
    which can be near zero or negative.)
-2. Competitive linking: take candidate pairs from the highest margin down, each
-   segment at most once, while the margin reaches ``threshold`` and the cosine
+2. Order as a prior: each cell's score gains ``support`` times the mean of
+   the best margins just before and just after it on the diagonal (see
+   :func:`neighbour_support`). Runs of pairs in the same order reinforce each
+   other; a moved block still pairs, losing support only at its ends.
+3. Competitive linking: take candidate pairs from the highest score down, each
+   segment at most once, while the score reaches ``threshold`` and the cosine
    reaches ``min_cosine``. The first links taken are the mutual nearest
    neighbours.
-3. Merging: a pair grows by an adjacent unpaired segment (up to ``max_merge``
+4. Gap filling: between two links that are neighbours in both documents'
+   order, the unpaired segments are matched in order with a lower bar
+   (``fill_threshold`` on the margin): in parallel stretches, weakly similar
+   sentences between two confident pairs are each other's counterparts.
+5. Merging: a pair grows by an adjacent unpaired segment (up to ``max_merge``
    segments on a side) when the joined text matches the other side better than
    the pair did by at least ``merge_gain``, so one sentence can pair with the two
    or three sentences that together say the same.
@@ -34,10 +42,17 @@ from embeddings.index import VectorIndex
 
 # Defaults, documented in the README; changing one changes every report's signature.
 DEFAULT_K = 4
-DEFAULT_THRESHOLD = 0.15
+DEFAULT_THRESHOLD = 0.14
 DEFAULT_MIN_COSINE = 0.25
 DEFAULT_MAX_MERGE = 3
-DEFAULT_MERGE_GAIN = 0.01
+DEFAULT_MERGE_GAIN = 0.1
+DEFAULT_SUPPORT = 1.0
+DEFAULT_FILL_THRESHOLD = -0.03
+# Inside a gap, a pair still needs this share of --min-cosine.
+FILL_COSINE_SHARE = 0.5
+# Diagonal steps to the previous/next alignment that count as "in order": drops
+# of one segment on either side between two neighbouring pairs are common.
+SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -52,7 +67,7 @@ class Pair:
     left: tuple[int, ...]  # consecutive segment ids
     right: tuple[int, ...]
     score: float  # cosine of the two sides' (joined) texts
-    margin: float  # margin of the link that started the pair
+    margin: float  # score (margin plus order support) of the link that started the pair
 
     def to_dict(self) -> dict:
         return {"left": list(self.left), "right": list(self.right), "score": round(self.score, 4), "margin": round(self.margin, 4)}
@@ -65,12 +80,14 @@ class AlignParams:
     min_cosine: float = DEFAULT_MIN_COSINE
     max_merge: int = DEFAULT_MAX_MERGE
     merge_gain: float = DEFAULT_MERGE_GAIN
+    support: float = DEFAULT_SUPPORT
+    fill_threshold: float = DEFAULT_FILL_THRESHOLD
     index: str = "exact"
 
     def signature(self) -> str:
         return (
-            f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}"
-            f"|merge:{self.max_merge}+{self.merge_gain:g}|index:{self.index}"
+            f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}|support:{self.support:g}"
+            f"|fill:{self.fill_threshold:g}|merge:{self.max_merge}+{self.merge_gain:g}|index:{self.index}"
         )
 
 
@@ -110,6 +127,85 @@ def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int, index: str = "
     right_hood = VectorIndex(left, method=index).search(right, k).scores.mean(axis=1)
     margin = cos - (left_hood[:, None] + right_hood[None, :]) / 2.0
     return cos, margin
+
+
+def neighbour_support(margin: np.ndarray, *, edge: float) -> np.ndarray:
+    """How well each cell's diagonal neighbourhood matches: order as a prior, not a law.
+
+    For a cell (i, j), the best margin among the cells one step before it
+    (i-1, j-1), (i-1, j-2), (i-2, j-1) and among those one step after it, each
+    floored at zero, averaged. A pair inside a run of pairs in the same order
+    is supported from both sides; a moved block loses support only at its two
+    ends. The start and end of both documents count as matched (``edge``).
+    """
+    n, m = margin.shape
+    pad = 2
+    padded = np.full((n + 2 * pad, m + 2 * pad), -np.inf, dtype=np.float32)
+    padded[pad : pad + n, pad : pad + m] = margin
+    padded[:pad, :pad] = edge  # before both documents start
+    padded[pad + n :, pad + m :] = edge  # after both end
+    before = np.full((n, m), -np.inf, dtype=np.float32)
+    after = np.full((n, m), -np.inf, dtype=np.float32)
+    for a, b in SUPPORT_STEPS:
+        before = np.maximum(before, padded[pad - a : pad - a + n, pad - b : pad - b + m])
+        after = np.maximum(after, padded[pad + a : pad + a + n, pad + b : pad + b + m])
+    return (np.maximum(before, 0.0) + np.maximum(after, 0.0)) / 2.0
+
+
+def fill_gaps(
+    links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float, max_gap: int = 3
+) -> list[tuple[int, int]]:
+    """Extra links inside the gaps between links that stand in order.
+
+    A gap is the rectangle between two links that are neighbours in both
+    documents' order (no other link falls between them on either side), or
+    between a document edge and the first or last such link. Its unlinked
+    segments are paired by a monotone best-weight matching that accepts weaker
+    evidence than a free link needs: the neighbours' order vouches for them.
+    Between a document's edge and its first or last link, only short gaps (at
+    most ``max_gap`` segments on either side) are filled: one link and a long
+    stretch to the edge are no evidence of parallel text.
+    """
+    n, m = cos.shape
+    chain = [(-1, -1), *sorted(links), (n, m)]
+    linked_right = sorted(j for _, j in links)
+    extra: list[tuple[int, int]] = []
+    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
+        if j1 <= j0 or _any_between(linked_right, j0, j1) or (i0 < 0 and i1 == n):
+            continue  # out of order, another link inside, or no link at all: no order to lean on
+        rows, cols = list(range(i0 + 1, i1)), list(range(j0 + 1, j1))
+        at_edge = i0 < 0 or i1 == n
+        if rows and cols and (not at_edge or max(len(rows), len(cols)) <= max_gap):
+            extra += _monotone_matching(rows, cols, cos, margin, threshold=threshold, min_cosine=min_cosine)
+    return extra
+
+
+def _any_between(sorted_values: list[int], low: int, high: int) -> bool:
+    import bisect
+
+    return bisect.bisect_right(sorted_values, low) < bisect.bisect_left(sorted_values, high)
+
+
+def _monotone_matching(rows: list[int], cols: list[int], cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float) -> list[tuple[int, int]]:
+    """The order-keeping set of (row, col) links with the largest total of (margin - threshold)."""
+    gain = margin[np.ix_(rows, cols)] - threshold
+    gain[cos[np.ix_(rows, cols)] < min_cosine] = -np.inf
+    a, b = len(rows), len(cols)
+    best = np.zeros((a + 1, b + 1), dtype=np.float64)
+    for x in range(1, a + 1):
+        for y in range(1, b + 1):
+            best[x, y] = max(best[x - 1, y], best[x, y - 1], best[x - 1, y - 1] + gain[x - 1, y - 1])
+    out = []
+    x, y = a, b
+    while x > 0 and y > 0:
+        if best[x, y] == best[x - 1, y]:
+            x -= 1
+        elif best[x, y] == best[x, y - 1]:
+            y -= 1
+        else:
+            out.append((rows[x - 1], cols[y - 1]))
+            x, y = x - 1, y - 1
+    return out[::-1]
 
 
 def link_competitively(cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float) -> list[tuple[int, int]]:
@@ -161,9 +257,12 @@ def align(
         return Alignment([], list(range(n)), list(range(m)), params)
     centring = {"left": Centring(left), "right": Centring(right)}
     cos, margin = margin_matrix(centring["left"](left), centring["right"](right), k=params.k, index=params.index)
-    links = link_competitively(cos, margin, threshold=params.threshold, min_cosine=params.min_cosine)
+    score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
+    links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
+    if params.fill_threshold is not None:
+        links += fill_gaps(links, cos, margin, threshold=params.fill_threshold, min_cosine=params.min_cosine * FILL_COSINE_SHARE)
     spans = _SpanVectors(left, right, span_encoder, centring)
-    pairs = [Pair((i,), (j,), float(cos[i, j]), float(margin[i, j])) for i, j in links]
+    pairs = [Pair((i,), (j,), float(cos[i, j]), float(score[i, j])) for i, j in links]
     if params.max_merge > 1:
         pairs = _merge_neighbours(pairs, n, m, spans, params)
     pairs.sort(key=lambda p: (p.left[0], p.right[0]))

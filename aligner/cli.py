@@ -14,7 +14,15 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .align import DEFAULT_K, DEFAULT_MAX_MERGE, DEFAULT_MERGE_GAIN, DEFAULT_MIN_COSINE, DEFAULT_THRESHOLD
+from .align import (
+    DEFAULT_FILL_THRESHOLD,
+    DEFAULT_K,
+    DEFAULT_MAX_MERGE,
+    DEFAULT_MERGE_GAIN,
+    DEFAULT_MIN_COSINE,
+    DEFAULT_SUPPORT,
+    DEFAULT_THRESHOLD,
+)
 from .views import FORMATS
 
 LANG_CHOICES = ("auto", "ar", "fa")
@@ -82,8 +90,10 @@ def main() -> None:
 @click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of LEFT (auto: from its script).")
 @click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of RIGHT (auto: from its script).")
 @click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood.")
-@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least margin for a pair.")
+@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair.")
 @click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair.")
+@click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free).")
+@click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs.")
 @click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join.")
 @click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
@@ -93,7 +103,7 @@ def main() -> None:
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
-            max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, exit_code, quiet) -> None:
+            support, fill_threshold, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
     from embeddings.encoder import Encoder
@@ -110,8 +120,8 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
                 click.echo(f"aligner: note: {encoder.spec.note}", err=True)
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
-                k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
-                progress=progress,
+                k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
+                max_merge=max_merge, merge_gain=merge_gain, progress=progress,
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None

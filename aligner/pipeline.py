@@ -18,7 +18,9 @@ from .align import (
     DEFAULT_K,
     DEFAULT_MAX_MERGE,
     DEFAULT_MERGE_GAIN,
+    DEFAULT_FILL_THRESHOLD,
     DEFAULT_MIN_COSINE,
+    DEFAULT_SUPPORT,
     DEFAULT_THRESHOLD,
     AlignParams,
     align,
@@ -81,13 +83,18 @@ def compare(
     min_cosine: float = DEFAULT_MIN_COSINE,
     max_merge: int = DEFAULT_MAX_MERGE,
     merge_gain: float = DEFAULT_MERGE_GAIN,
+    support: float = DEFAULT_SUPPORT,
+    fill_threshold: float | None = DEFAULT_FILL_THRESHOLD,
     index: str = "exact",
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Report:
     """Compare two articles' texts: which segments both share and which only one has."""
-    params = AlignParams(k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain, index=index)
+    params = AlignParams(
+        k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
+        support=support, fill_threshold=fill_threshold, index=index,
+    )
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
     encoder = encoder or Encoder(model, cache_dir=cache_dir, use_cache=use_cache)

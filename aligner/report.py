@@ -103,6 +103,8 @@ class Report:
                 "min_cosine": self.alignment.params.min_cosine,
                 "max_merge": self.alignment.params.max_merge,
                 "merge_gain": self.alignment.params.merge_gain,
+                "support": self.alignment.params.support,
+                "fill_threshold": self.alignment.params.fill_threshold,
                 "index": self.alignment.params.index,
                 "text": self.text_version,
                 "aligner_version": __version__,

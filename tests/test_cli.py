@@ -47,7 +47,7 @@ def test_json_contract_on_the_sample(sample_report, sample_paths):
     assert {"model", "left", "right", "pairs", "left_only", "right_only", "summary", "signature"} <= set(sample_report)
     assert (sample_report["left"]["lang"], sample_report["right"]["lang"]) == ("ar", "fa")
     assert sample_report["model"]["identity"].startswith("multilingual-e5-small@")
-    assert sample_report["settings"]["threshold"] == pytest.approx(0.15)
+    assert sample_report["settings"]["threshold"] == pytest.approx(0.14)
     _check_contract(sample_report, left, right)
 
 
