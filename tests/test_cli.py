@@ -164,3 +164,11 @@ def test_text_without_arabic_script_still_works_with_a_note(run, sample_paths, t
     report = json.loads(run(english, sample_paths[1], "--format", "json").stdout)
     assert report["left"]["lang"] == "und"
     assert any("no Arabic or Persian script" in w for w in report["warnings"])
+
+
+def test_a_local_model_folder_works_offline(run, sample_paths, encoder, sample_report):
+    folder = encoder.model_dir
+    report = json.loads(run(*sample_paths, "--model", folder, "--format", "json").stdout)
+    assert report["model"]["source"] == "local" and report["model"]["prefix"] == "query: "
+    assert report["model"]["identity"].startswith(str(folder))
+    assert report["pairs"] == sample_report["pairs"]
