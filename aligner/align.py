@@ -53,6 +53,8 @@ FILL_COSINE_SHARE = 0.5
 # Diagonal steps to the previous/next alignment that count as "in order": drops
 # of one segment on either side between two neighbouring pairs are common.
 SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
+# How much lower the gap-filling bar is in a gap with as many segments on each side.
+SQUARE_GAP_BONUS = 0.1
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -176,7 +178,10 @@ def fill_gaps(
         rows, cols = list(range(i0 + 1, i1)), list(range(j0 + 1, j1))
         at_edge = i0 < 0 or i1 == n
         if rows and cols and (not at_edge or max(len(rows), len(cols)) <= max_gap):
-            extra += _monotone_matching(rows, cols, cos, margin, threshold=threshold, min_cosine=min_cosine)
+            # equal counts between two pairs: the stretch is most likely parallel
+            bar = threshold - SQUARE_GAP_BONUS if len(rows) == len(cols) and not at_edge else threshold
+            floor = -1.0 if bar < threshold else min_cosine
+            extra += _monotone_matching(rows, cols, cos, margin, threshold=bar, min_cosine=floor)
     return extra
 
 
