@@ -43,10 +43,10 @@ class MethodSpec:
 def method_specs() -> list[MethodSpec]:
     return [
         MethodSpec("aligner", lambda l, r, **kw: align(l, r, params=AlignParams(), **kw)),
-        MethodSpec("greedy-nn", baselines.greedy_nn, tune=("threshold", (0.80, 0.83, 0.85, 0.87, 0.89, 0.91))),
-        MethodSpec("margin-mnn", baselines.margin_mnn, tune=("threshold", (1.0, 1.02, 1.04, 1.06, 1.08, 1.10))),
-        MethodSpec("vecalign", baselines.vecalign_dp, tune=("del_penalty", (0.3, 0.5, 0.7, 0.9, 1.1))),
-        MethodSpec("bertalign", baselines.bertalign_two_pass, tune=("skip", (-0.1, 0.0, 0.1, 0.2, 0.3))),
+        MethodSpec("greedy-nn", baselines.greedy_nn, tune=("threshold", (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90))),
+        MethodSpec("margin-mnn", baselines.margin_mnn, tune=("threshold", (0.90, 0.94, 0.97, 1.00, 1.03, 1.06))),
+        MethodSpec("vecalign", baselines.vecalign_dp, tune=("del_penalty", (0.2, 0.3, 0.4, 0.5, 0.7, 0.9))),
+        MethodSpec("bertalign", baselines.bertalign_two_pass, tune=("skip", (-0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2))),
     ]
 
 
