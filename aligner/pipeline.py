@@ -25,6 +25,7 @@ from .align import (
     AlignParams,
     align,
 )
+from .facts import check_facts
 from .report import ModelInfo, Report, Side
 from .text import Segment, detect_lang, model_text, script_profile, segment
 
@@ -89,8 +90,13 @@ def compare(
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    facts: bool = True,
 ) -> Report:
-    """Compare two articles' texts: which segments both share and which only one has."""
+    """Compare two articles' texts: which segments both share and which only one has.
+
+    With ``facts`` (the default) the numbers, dates, names and speakers of every pair are
+    compared too (``Report.facts``, see :mod:`aligner.facts`).
+    """
     params = AlignParams(
         k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
         support=support, fill_threshold=fill_threshold, index=index,
@@ -110,6 +116,11 @@ def compare(
     alignment = align(vectors["left"], vectors["right"], params=params, span_encoder=span_encoder)
     if progress:
         progress("aligning", 1, 1)
+    fact_report = None
+    if facts:
+        fact_report = check_facts(
+            left_doc.segments, right_doc.segments, alignment.pairs, left_lang=left_doc.lang, right_lang=right_doc.lang
+        )
     return Report(
         left=Side(left_path, left_doc.lang, left_encoding, left_doc.segments),
         right=Side(right_path, right_doc.lang, right_encoding, right_doc.segments),
@@ -117,6 +128,7 @@ def compare(
         model=ModelInfo(encoder.spec.name, encoder.identity, encoder.prefix, encoder.spec.kind),
         text_version=TEXT_VERSION,
         warnings=_warnings(left_doc, right_doc, encoder),
+        facts=fact_report,
     )
 
 

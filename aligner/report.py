@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .align import Alignment, Pair
+from .facts import FactReport
 from .text import Segment
 
 SCHEMA = "aligner.report/1"
@@ -66,6 +67,7 @@ class Report:
     model: ModelInfo
     text_version: str
     warnings: list[str] = field(default_factory=list)
+    facts: FactReport | None = None  # numbers, dates, names, speakers compared (None: not checked)
 
     @property
     def pairs(self) -> list[Pair]:
@@ -116,6 +118,7 @@ class Report:
             "right_only": list(self.right_only),
             "summary": self.summary.to_dict(),
             "warnings": list(self.warnings),
+            "facts": self.facts.to_dict() if self.facts is not None else None,
         }
 
 

@@ -4,6 +4,15 @@ Columns: kind, left_ids, right_ids, score, left_text, right_text. Rows follow
 the left article's order; right-only segments follow in the right article's
 order. Tabs, newlines and backslashes inside text are escaped as ``\\t``,
 ``\\n`` and ``\\\\`` so that every row stays one line.
+
+After the segment rows come the fact rows (when facts were checked), in the same six
+columns: ``kind`` is ``fact:<number|date|name|attribution>:<shared|conflict|left_only|right_only>``;
+``left_ids``/``right_ids`` are the segment ids holding the fact; ``score`` holds the canonical
+values, ``left_value|right_value`` (e.g. ``120000000 usd|150000000 usd``); ``left_text``/
+``right_text`` are the facts' text as written. Per-pair rows (``shared``, ``conflict``, and
+``pair_left_only``/``pair_right_only`` for a fact its pair's other side lacks) come first,
+then the facts of one side that the other article has nowhere (``left_only``/``right_only``,
+over the whole document, unpaired segments included).
 """
 
 from __future__ import annotations
@@ -35,7 +44,36 @@ def tsv_rows(report: Report) -> list[tuple[str, ...]]:
     return out
 
 
+def _value(f) -> str:
+    if f is None:
+        return ""
+    if f.kind == "number" and f.unit:
+        return f"{f.value} {f.unit}"
+    return f.value
+
+
+def fact_rows(report: Report) -> list[tuple[str, ...]]:
+    facts = getattr(report, "facts", None)  # reports built without the fact layer have none
+    if facts is None:
+        return []
+    L, R = facts.left, facts.right
+
+    def row(kind, status, lf, rf):
+        return (f"fact:{kind}:{status}", "" if lf is None else str(lf.segment), "" if rf is None else str(rf.segment),
+                f"{_value(lf)}|{_value(rf)}", lf.text if lf else "", rf.text if rf else "")
+
+    rows = []
+    for p in facts.pairs:
+        rows += [row(m.kind, "shared", L[m.left], R[m.right]) for m in p.shared]
+        rows += [row(m.kind, "conflict", L[m.left], R[m.right]) for m in p.conflicts]
+        rows += [row(L[i].kind, "pair_left_only", L[i], None) for i in p.left_only]
+        rows += [row(R[j].kind, "pair_right_only", None, R[j]) for j in p.right_only]
+    rows += [row(L[i].kind, "left_only", L[i], None) for i in facts.left_only]
+    rows += [row(R[j].kind, "right_only", None, R[j]) for j in facts.right_only]
+    return rows
+
+
 def render_tsv(report: Report) -> str:
     lines = ["\t".join(HEADER)]
-    lines += ["\t".join(_escape(cell) for cell in row) for row in tsv_rows(report)]
+    lines += ["\t".join(_escape(cell) for cell in row) for row in tsv_rows(report) + fact_rows(report)]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,398 @@
+"""Extract the facts of a document and compare them per pair and per document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..align import Pair
+from ..text import Segment
+from ._lex import Token, tokenize
+from .attribution import SpeakerContext, extract_attributions, learn_roles
+from .dates import WEEKDAY_INDEX, DateContext, extract_dates, extract_numeric_dates, span_of
+from .model import KINDS, Fact
+from .names import cross_matches, extract_names, name_key, same_name, STOP_K
+from .numbers import extract_numbers
+
+SCHEMA = "aligner.facts/1"
+# Two absolute dates are the same period when their overlap covers at least this share of
+# the shorter one (one containing the other is the limit case: share 1.0).
+MIN_DATE_OVERLAP = 0.5
+
+
+# ----------------------------------------------------------------------------------------
+# Extraction
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentFacts:
+    """All facts of one document, in reading order, and each segment's tokens."""
+
+    lang: str
+    facts: list[Fact]
+    tokens: dict[int, list[Token]]  # segment id -> tokens (document offsets)
+    texts: dict[int, str]
+
+
+def extract_document(segments: list[Segment], lang: str) -> DocumentFacts:
+    """Facts of every segment; dates, names and speakers use the document's context."""
+    dctx, known = DateContext(), set()
+    facts: list[Fact] = []
+    tokens_by: dict[int, list[Token]] = {}
+    texts = {}
+    # first pass: names, so that a surname given once is known everywhere after
+    for seg in segments:
+        toks = _doc_tokens(seg)
+        tokens_by[seg.id] = toks
+        texts[seg.id] = seg.text
+    for seg in segments:
+        facts.extend(_segment_facts(seg, tokens_by[seg.id], lang, dctx, known))
+    doc = DocumentFacts(lang, facts, tokens_by, texts)
+    doc.seg_starts = {s.id: s.start for s in segments}
+    return doc
+
+
+def add_attributions(doc: DocumentFacts) -> None:
+    """Speakers, once every name (also those found across the sides) is known."""
+    ctx = SpeakerContext()
+    found = []
+    for seg, toks in doc.tokens.items():
+        names = [f for f in doc.facts if f.kind == "name" and f.segment == seg]
+        learn_roles(toks, names, ctx, base=doc.seg_starts[seg])
+        text = _Shifted(doc.texts[seg], doc.seg_starts[seg])
+        found += extract_attributions(toks, text, names, lang=doc.lang, ctx=ctx, segment=seg, base=doc.seg_starts[seg])
+    doc.facts.extend(found)
+    doc.facts.sort(key=lambda f: (f.doc_start, KINDS.index(f.kind)))
+
+
+def _doc_tokens(seg: Segment) -> list[Token]:
+    return [replace(t, start=t.start + seg.start, end=t.end + seg.start) for t in tokenize(seg.text)]
+
+
+def _segment_facts(seg: Segment, toks: list[Token], lang: str, dctx, known) -> list[Fact]:
+    # tokens hold document offsets; extractors get the document text through a view
+    doc_text = _Shifted(seg.text, seg.start)
+    base = seg.start
+    numeric = extract_numeric_dates(toks, doc_text, segment=seg.id, base=base)
+    dates = extract_dates(toks, doc_text, lang=lang, ctx=dctx, segment=seg.id, base=base)
+    dates = numeric + [d for d in dates if not _overlaps(d, numeric)]
+    taken = [(d.doc_start, d.doc_end) for d in dates]
+    numbers = extract_numbers(toks, doc_text, lang=lang, taken=taken, segment=seg.id, base=base)
+    taken += [(x.doc_start, x.doc_end) for x in numbers]
+    names = extract_names(toks, doc_text, lang=lang, known=known, segment=seg.id, base=base, taken=taken)
+    out = dates + numbers + names
+    out.sort(key=lambda f: (f.doc_start, KINDS.index(f.kind)))
+    return out
+
+
+class _Shifted(str):
+    """A segment's text indexed by document offsets (``text[a:b]`` with a, b in the document)."""
+
+    def __new__(cls, text: str, base: int):
+        obj = super().__new__(cls, text)
+        obj.base = base
+        return obj
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return str.__getitem__(self, slice(key.start - self.base, key.stop - self.base))
+        return str.__getitem__(self, key - self.base)
+
+
+def _overlaps(f: Fact, others: list[Fact]) -> bool:
+    return any(f.doc_start < o.doc_end and o.doc_start < f.doc_end for o in others)
+
+
+# ----------------------------------------------------------------------------------------
+# Comparison of two facts
+# ----------------------------------------------------------------------------------------
+
+
+def relation(a: Fact, b: Fact) -> str | None:
+    """How ``a`` and ``b`` agree (``equal``, ``converted``, ``contains``, ``overlap``, ``weekday``, ``same-name``,
+    ``same-speaker``), or None."""
+    if a.kind != b.kind:
+        return None
+    if a.kind == "number":
+        if a.value != b.value or (a.unit and b.unit and a.unit != b.unit):
+            return None
+        return "equal" if a.text == b.text else "converted"
+    if a.kind == "date":
+        return _date_relation(a, b)
+    if a.kind == "name":
+        return "same-name" if same_name(a.value, b.value) else None
+    if a.kind == "attribution":
+        return "same-speaker" if _same_speaker(a.value, b.value) else None
+    return None
+
+
+def _same_speaker(a: str, b: str) -> bool:
+    if a.startswith("role:") or b.startswith("role:"):
+        return a == b
+    return same_name(a, b)
+
+
+def _weekday_of(f: Fact) -> str | None:
+    if f.extra.get("weekday"):
+        return f.extra["weekday"]
+    s = span_of(f)
+    if s and s[0] == s[1]:
+        return next(k for k, v in WEEKDAY_INDEX.items() if v == s[0].weekday())
+    return None
+
+
+def _month_day(f: Fact) -> tuple[int | None, int | None] | None:
+    v = f.value
+    if f.unit == "range" or "/" in v:
+        return None
+    if v.startswith("--"):
+        parts = v[2:].split("-")
+        return int(parts[0]), (int(parts[1]) if len(parts) > 1 else None)
+    s = span_of(f)
+    if s and s[0] == s[1]:
+        return s[0].month, s[0].day
+    if f.unit == "month" and f.calendar == "gregorian" and len(v) == 7:
+        return int(v[5:7]), None
+    return None
+
+
+def _date_relation(a: Fact, b: Fact) -> str | None:
+    if a.unit == "relative" or b.unit == "relative":
+        return "equal" if a.value == b.value else None
+    if a.unit == "weekday" or b.unit == "weekday":
+        wa, wb = _weekday_of(a), _weekday_of(b)
+        return "weekday" if wa and wa == wb else None
+    sa, sb = span_of(a), span_of(b)
+    if sa and sb:
+        if sa == sb:
+            return "equal" if a.value == b.value and a.calendar == b.calendar else "converted"
+        inter = (min(sa[1], sb[1]) - max(sa[0], sb[0])).days + 1
+        shorter = min((sa[1] - sa[0]).days, (sb[1] - sb[0]).days) + 1
+        if inter <= 0:
+            return None
+        if inter == shorter:
+            return "contains"
+        return "overlap" if inter >= MIN_DATE_OVERLAP * shorter else None
+    # a date without a year: month and day must agree
+    ma, mb = _month_day(a), _month_day(b)
+    if ma and mb and a.calendar == b.calendar:
+        if ma[0] != mb[0]:
+            return None
+        if ma[1] and mb[1] and ma[1] != mb[1]:
+            return None
+        return "equal" if ma == mb else "contains"
+    return None
+
+
+def conflict(a: Fact, b: Fact) -> str | None:
+    """Why ``a`` and ``b`` fill the same slot with different values, or None."""
+    if a.kind != b.kind:
+        return None
+    if a.kind == "number":
+        if a.unit and a.unit == b.unit and a.value != b.value:
+            return f"{a.value} {a.unit} ≠ {b.value} {b.unit}"
+        return None
+    if a.kind == "date":
+        if "relative" in (a.unit, b.unit):
+            return None
+        if a.unit == "weekday" or b.unit == "weekday":
+            wa, wb = _weekday_of(a), _weekday_of(b)
+            return f"{wa} ≠ {wb}" if wa and wb and wa != wb and (a.unit == b.unit) else None
+        if _date_relation(a, b) is None and (span_of(a) or _month_day(a)) and (span_of(b) or _month_day(b)):
+            if a.unit == b.unit or {a.unit, b.unit} <= {"day", "range"}:
+                return f"{a.value} ≠ {b.value}"
+        return None
+    if a.kind == "attribution":
+        if a.value.startswith("role:") != b.value.startswith("role:"):
+            return None  # a title on one side, a name on the other: unknown, not a conflict
+        return f"{a.speaker} ≠ {b.speaker}"
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# Per pair and per document
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    kind: str
+    left: int  # index into FactReport.left
+    right: int  # index into FactReport.right
+    relation: str  # shared: equal, converted, contains, overlap, weekday, same-name, same-speaker; conflict: the reason
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "left": self.left, "right": self.right, "relation": self.relation}
+
+
+@dataclass
+class PairFacts:
+    left_segments: tuple[int, ...]
+    right_segments: tuple[int, ...]
+    shared: list[Match] = field(default_factory=list)
+    conflicts: list[Match] = field(default_factory=list)
+    left_only: list[int] = field(default_factory=list)
+    right_only: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "left": list(self.left_segments),
+            "right": list(self.right_segments),
+            "shared": [m.to_dict() for m in self.shared],
+            "conflicts": [m.to_dict() for m in self.conflicts],
+            "left_only": list(self.left_only),
+            "right_only": list(self.right_only),
+        }
+
+
+@dataclass
+class FactReport:
+    """All facts of both documents (``left``, ``right``) and how they compare."""
+
+    left: list[Fact]
+    right: list[Fact]
+    pairs: list[PairFacts]
+    left_only: list[int]  # facts with no counterpart anywhere in the other document
+    right_only: list[int]
+
+    def summary(self) -> dict:
+        out = {}
+        for kind in KINDS:
+            out[kind] = {
+                "left": sum(f.kind == kind for f in self.left),
+                "right": sum(f.kind == kind for f in self.right),
+                "shared": sum(m.kind == kind for p in self.pairs for m in p.shared),
+                "conflicts": sum(m.kind == kind for p in self.pairs for m in p.conflicts),
+                "left_only": sum(self.left[i].kind == kind for i in self.left_only),
+                "right_only": sum(self.right[i].kind == kind for i in self.right_only),
+            }
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "left": [f.to_dict() for f in self.left],
+            "right": [f.to_dict() for f in self.right],
+            "pairs": [p.to_dict() for p in self.pairs],
+            "left_only": list(self.left_only),
+            "right_only": list(self.right_only),
+            "summary": self.summary(),
+        }
+
+
+def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[int]) -> tuple[list[Match], list[Match], list[int], list[int]]:
+    """Shared, conflicting and one-sided facts among ``left[li]`` and ``right[ri]``.
+
+    Greedy one-to-one matching, best relation first; then a fact left over that agrees with an
+    already matched fact on the other side (the same date given in two calendars) is shared
+    with that fact. Conflicts are taken among what is still left, in reading order.
+    """
+    rank = {"equal": 0, "converted": 1, "same-name": 1, "same-speaker": 1, "weekday": 2, "contains": 3, "overlap": 4}
+    cands = []
+    for a in li:
+        for b in ri:
+            r = relation(left[a], right[b])
+            if r:
+                cands.append((rank.get(r, 5), a, b, r))
+    cands.sort()
+    used_l, used_r, shared = set(), set(), []
+    for _, a, b, r in cands:
+        if a not in used_l and b not in used_r:
+            used_l.add(a)
+            used_r.add(b)
+            shared.append(Match(left[a].kind, a, b, r))
+    for _, a, b, r in cands:
+        if a not in used_l and b in used_r:
+            used_l.add(a)
+            shared.append(Match(left[a].kind, a, b, r))
+        elif b not in used_r and a in used_l:
+            used_r.add(b)
+            shared.append(Match(left[a].kind, a, b, r))
+    conflicts = []
+    rest_l = [a for a in li if a not in used_l]
+    rest_r = [b for b in ri if b not in used_r]
+    # one number left on each side, neither with a unit: the same slot with another value
+    nl = [a for a in rest_l if left[a].kind == "number"]
+    nr = [b for b in rest_r if right[b].kind == "number"]
+    if len(nl) == 1 and len(nr) == 1 and not left[nl[0]].unit and not right[nr[0]].unit:
+        conflicts.append(Match("number", nl[0], nr[0], f"{left[nl[0]].value} ≠ {right[nr[0]].value}"))
+        used_l.add(nl[0])
+        used_r.add(nr[0])
+    for a in rest_l:
+        for b in rest_r:
+            if b in used_r:
+                continue
+            why = conflict(left[a], right[b])
+            if why:
+                conflicts.append(Match(left[a].kind, a, b, why))
+                used_l.add(a)
+                used_r.add(b)
+                break
+    shared.sort(key=lambda m: (left[m.left].doc_start, right[m.right].doc_start))
+    return shared, conflicts, [a for a in li if a not in used_l], [b for b in ri if b not in used_r]
+
+
+def _add_cross_names(ldoc: DocumentFacts, rdoc: DocumentFacts, lsegs: set[int], rsegs: set[int]) -> None:
+    """Names found on one side only, or by spelling differences across the sides (see :mod:`.names`)."""
+    ltoks = [t for s in sorted(lsegs) for t in ldoc.tokens[s]]
+    rtoks = [t for s in sorted(rsegs) for t in rdoc.tokens[s]]
+    for doc, segs, other_doc, other_toks, other_segs in ((ldoc, lsegs, rdoc, rtoks, rsegs), (rdoc, rsegs, ldoc, ltoks, lsegs)):
+        for f in [f for f in doc.facts if f.kind == "name" and f.segment in segs]:
+            if any(g.kind == "name" and g.segment in other_segs and same_name(f.value, g.value) for g in other_doc.facts):
+                continue
+            for t in other_toks:
+                if t.kind == "word" and t.norm not in STOP_K and len(t.norm) >= 3 and same_name(f.value, name_key(t.text)):
+                    _add_name(other_doc, t, "matched across")
+    for a, b in cross_matches(ltoks, rtoks):
+        _add_name(ldoc, a, "cross-side")
+        _add_name(rdoc, b, "cross-side")
+
+
+def _covered(doc: DocumentFacts, t: Token) -> bool:
+    return any(f.kind in ("name", "date", "number") and f.doc_start < t.end and t.start < f.doc_end for f in doc.facts)
+
+
+def _add_name(doc: DocumentFacts, t: Token, how: str) -> None:
+    if _covered(doc, t):
+        return
+    seg = next(s for s, ts in doc.tokens.items() if any(x is t for x in ts))
+    seg_start = doc.seg_starts[seg]
+    doc.facts.append(Fact("name", t.text, t.start - seg_start, t.end - seg_start, name_key(t.text), seg, t.start, note=how))
+    doc.facts.sort(key=lambda g: (g.doc_start, KINDS.index(g.kind)))
+
+
+def check_facts(left_segments: list[Segment], right_segments: list[Segment], pairs: list[Pair], *, left_lang: str = "ar",
+                right_lang: str = "fa") -> FactReport:
+    """Extract both documents' facts and compare them per pair and per document."""
+    ldoc = extract_document(left_segments, left_lang)
+    rdoc = extract_document(right_segments, right_lang)
+    for p in pairs:
+        _add_cross_names(ldoc, rdoc, set(p.left), set(p.right))
+    add_attributions(ldoc)
+    add_attributions(rdoc)
+    left, right = ldoc.facts, rdoc.facts
+    out_pairs = []
+    for p in pairs:
+        li = [i for i, f in enumerate(left) if f.segment in p.left]
+        ri = [j for j, f in enumerate(right) if f.segment in p.right]
+        shared, conflicts, lo, ro = compare_pair(left, right, li, ri)
+        out_pairs.append(PairFacts(tuple(p.left), tuple(p.right), shared, conflicts, lo, ro))
+    left_only = [i for i, f in enumerate(left) if not _anywhere(f, right, rdoc)]
+    right_only = [j for j, f in enumerate(right) if not _anywhere(f, left, ldoc)]
+    return FactReport(left, right, out_pairs, left_only, right_only)
+
+
+def _anywhere(f: Fact, others: list[Fact], other_doc: DocumentFacts) -> bool:
+    if any(relation(f, g) for g in others):
+        return True
+    if f.kind == "name":
+        return any(t.kind == "word" and len(t.norm) >= 3 and t.norm not in STOP_K and same_name(f.value, name_key(t.text))
+                   for ts in other_doc.tokens.values() for t in ts)
+    return False
+
+
+def check_texts(left: str, right: str, *, left_lang: str = "ar", right_lang: str = "fa") -> FactReport:
+    """Compare two snippets as one pair (each snippet one segment): for tests and the benchmark."""
+    ls = [Segment(0, 0, len(left), left, "")]
+    rs = [Segment(0, 0, len(right), right, "")]
+    return check_facts(ls, rs, [Pair((0,), (0,), 1.0, 1.0)], left_lang=left_lang, right_lang=right_lang)

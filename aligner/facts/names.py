@@ -1,0 +1,333 @@
+"""Names of people, places and organisations, and a key that matches them across scripts.
+
+Arabic and Persian script have no capitals, so a name is found from cues:
+
+1. a small gazetteer of given names (a following word becomes the surname), places and
+   organisations — a help, never the only source;
+2. titles (الرئيس، وزير، الناطق، سخنگوی، معاون …): in Arabic the first word after the title's
+   complements (``باسم``, ``وزارة``, ``ال``-words) starts a name; in Persian the one or two words
+   before a title, when they end a clause or follow a given name;
+3. per document, every word of a name found once is a name wherever it recurs (``پسکوف``);
+4. across the two sides of a pair (see :func:`cross_matches`): words that match under
+   :func:`name_key` but are spelled differently (بيسكوف/پسکوف) — loanwords are spelled the same
+   and so are not taken for names.
+
+Matching (:func:`same_name`): equal :func:`name_key` (پ→ب, چ→ج, ژ→ز, گ/ک/ك→ك, ی/ي/ى, و/ؤ, hamza,
+ال dropped); or equal :func:`loose_key` (also ف→و, غ/ق→ك, ط→ت, ص/ث→س, ض/ظ/ذ→ز, ح→ه, ع→ا) ; or
+equal consonant skeletons (long vowels ا و ي dropped inside words) of at least three letters
+with a similarity of 0.75 or more. Multi-word names match when the shorter one's words all
+match words of the longer (``ديمتري بيسكوف`` ↔ ``پسکوف``). Precision limits: common Arabic
+words that happen to follow a title can be taken for names; a name without any cue, not in
+the gazetteer and spelled the same on both sides is missed.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from ._lex import COMMA, Token, forms, norm
+from .model import Fact
+
+_KEY = str.maketrans({
+    "پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك", "ک": "ك", "ی": "ي", "ى": "ي", "ئ": "ي", "ؤ": "و", "أ": "ا", "إ": "ا",
+    "آ": "ا", "ٱ": "ا", "ة": "ه", "ۀ": "ه", "ء": None, "\u200c": None, "\u200d": None, "\u0640": None,
+})
+_LOOSE = str.maketrans({"ف": "و", "غ": "ك", "ق": "ك", "ط": "ت", "ص": "س", "ث": "س", "ض": "ز", "ظ": "ز", "ذ": "ز",
+                        "ح": "ه", "ع": "ا"})
+
+
+def _strip_al(word: str) -> str:
+    if word.startswith("ال") and len(word) > 4:
+        return word[2:]
+    return word
+
+
+def name_key(text: str) -> str:
+    """Cross-script key: ``بيسكوف`` → ``بيسكوف``, ``پسکوف`` → ``بسكوف``; ``عراقچی`` = ``عراقجي``.
+
+    Places whose Arabic and Persian names differ by more than spelling (روسيا/روسیه, أمريكا/آمریکا)
+    share the key of the gazetteer's alias table."""
+    words = [_strip_al(w).translate(_KEY) for w in norm_words(text)]
+    return " ".join(ALIASES.get(w, w) for w in words if w)
+
+
+def norm_words(text: str) -> list[str]:
+    return [w for w in (norm(x) for x in text.split()) if w]
+
+
+def loose_key(key: str) -> str:
+    return key.translate(_LOOSE)
+
+
+def skeleton(word_key: str) -> str:
+    w = loose_key(word_key)
+    return w[:1] + "".join(ch for ch in w[1:] if ch not in "اوي")
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two words (already :func:`name_key`-ed) name the same thing."""
+    if a == b:
+        return True
+    la, lb = loose_key(a), loose_key(b)
+    if la == lb:
+        return True
+    sa, sb = skeleton(a), skeleton(b)
+    return len(sa) >= 3 and sa == sb and SequenceMatcher(None, la, lb).ratio() >= 0.75
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names (keys, possibly several words) refer to the same person, place or body."""
+    wa, wb = a.split(), b.split()
+    if not wa or not wb:
+        return False
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True  # إسلام آباد = اسلام‌آباد
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    skip = {"بن", "ابن", "بنت", "ال"}
+    short = [w for w in short if w not in skip] or short
+    return all(any(same_word(s, w) for w in long_) for s in short)
+
+
+# ----------------------------------------------------------------------------------------
+# Gazetteer (a help only). Given names start a personal name; places/organisations are names.
+# ----------------------------------------------------------------------------------------
+GIVEN = """محسن محمد محمود أحمد احمد علي علی حسن حسين حسین عباس جواد مسعود حمد عيسى عیسی خالد سالم سلمان عبدالله عبد
+فلاديمير ولادیمیر ديمتري دیمیتری دیمتری سيرغي سرگئی سيرجي ماريا ماریا دونالد جو بشار مراد نبيه نبیه فيصل فیصل تميم تمیم
+إبراهيم ابراهیم ابراهيم رضا محمدرضا محمدجواد برويز پرویز مجيد مجید ناصر كاظم کاظم مهدي مهدی اسماعيل اسماعیل إسماعيل
+يوسف یوسف عمر عثمان طارق نجيب رجب أنتوني آنتونی كير کیر إيمانويل امانوئل اولاف أولاف شي شی فلاديمير سعيد سعید
+هادي هادی قاسم علي‌رضا علیرضا غلامحسين غلامحسین أمير امیر بهزاد فاطمة فاطمه زينب زینب مريم مریم ليلى لیلا سارة سارا
+نوري نوری مصطفى مصطفی كمال کمال رشيد رشید هشام عادل عبدالعزيز عبدالعزیز سلطان منصور أردوغان بنيامين بنیامین""".split()
+PLACES = """إيران ایران روسيا روسیه موسكو مسکو طهران تهران البحرين بحرين بحرین المنامة منامه قطر الدوحة دوحه العراق عراق
+بغداد تركيا ترکیه أنقرة آنکارا أفغانستان افغانستان كابل کابل باكستان پاکستان إسلام‌آباد اسلام‌آباد اسلامآباد عمان مسقط
+سوريا سوریه دمشق لبنان بيروت بیروت مصر القاهرة قاهره السعودية عربستان الرياض ریاض الإمارات امارات أبوظبي ابوظبی الكويت کویت
+الأردن اردن عمّان فلسطين فلسطین غزة غزه إسرائيل اسرائيل اسرائیل الصين چین بكين پکن الهند هند أمريكا أميركا آمریکا
+واشنطن واشنگتن فرنسا فرانسه باريس پاریس ألمانيا آلمان برلين برلین بريطانيا انگلیس لندن اليمن یمن صنعاء صنعا
+شيراز شیراز أصفهان اصفهان مشهد تبريز تبریز فارس أوكرانيا اوکراین كييف کی‌یف بطرسبورغ پترزبورگ سانت‌پترزبورگ جنيف ژنو
+فيينا وین نيويورك نیویورک الخليج خلیج أذربيجان آذربایجان أرمينيا ارمنستان الكرملين کرملین رويترز رویترز فاو فائو
+اليونيسف یونیسف الناتو ناتو""".split()
+TITLES = """الرئيس رئيس رئيسة الملك العاهل الأمير أمير الشيخ السيد السيدة الدكتور الوزير وزير وزيرة نائب الناطق الناطقة
+المتحدث المتحدثة متحدث سفير السفير المرشد قائد القائد مدير المدير محافظ المحافظ المستشار الجنرال اللواء العميد وكيل الأمين
+المبعوث مبعوث المندوب مندوب النائب رئيس‌جمهور رئیسجمهور رئیسجمهوری پادشاه شاه امیر شیخ آقای خانم دکتر وزیر معاون سخنگوی
+سخنگو سفیر رهبر فرمانده مدیر مدیرکل استاندار فرماندار دبیرکل نماینده سرلشکر سردار مشاور فرستاده ملک ولیعهد""".split()
+# words that continue a title before the name: "الناطق باسم الكرملين", "وكيل وزارة ...", "وزیر امور خارجه"
+TITLE_LINKS = """باسم وزارة لشؤون شؤون الشؤون للشؤون العام العامة الأعلى الخارجية الداخلية الدفاع الطاقة الوفد الوزراء الجمهورية
+حكومة الحكومة مجلس المجلس هيئة منظمة برنامج امور امور خارجه کشور نیرو جمهوری دولت سازمان وزارت وزیر وزارت‌خانه
+کل ستاد خارجی داخلی اقتصاد دفاع نفت""".split()
+# words never part of a name
+STOP = """في من على إلى الى عن أن إن ان أنه انه هذا هذه ذلك التي الذي كان قد لم لا ما مع بعد قبل بين حول خلال عند منذ
+كما أيضا وقال قال أكد وأكد أضاف وأضاف أشار وأشار أعلن وأعلن بأن لأن أمس اليوم يوم غدا نحو أكثر مقابل ضد عبر ثم أو
+و در از به با که را این آن برای تا بر هم نیز یک های ها است بود شد کرد گفت افزود وی او ما ایشان پس پیش روز سال ماه
+همین حال حالی اساس گزارش دیگر بار نیز کنون اکنون همچنین""".split()
+SAYING = """قال وقال قالت وقالت أكد وأكد أكدت أضاف وأضاف أضافت أشار وأشار أشارت أعلن وأعلن أعلنت صرح وصرح أوضح وأوضح ذكر
+وذكر ذكرت شدد وشدد نفى ونفى رأى ورأى اعتبر واعتبر كشف وكشف دعا ودعا لفت ولفت گفت افزود کرد داشت داد شد""".split()
+
+_ALIAS_GROUPS = """روسيا روسیه روسية|تركيا ترکیه|أمريكا أميركا آمریکا امریکا|سوريا سوریه|السعودية عربستان|إسرائيل اسرائیل اسرائيل
+|الصين چین|بريطانيا انگلیس انگلستان بریتانیا|ألمانيا آلمان|فرنسا فرانسه|أوكرانيا اوکراین|بطرسبورغ پترزبورگ|جنيف ژنو
+|فيينا وین|الهند هند|اليابان ژاپن|النمسا اتریش|الأردن اردن|باكستان پاکستان|أفغانستان افغانستان|فاو فائو|الإمارات امارات
+|البحرين بحرین|أنقرة آنکارا|لبنان لبنان|مصر مصر|العراق عراق|قطر قطر|أذربيجان آذربایجان|أرمينيا ارمنستان|الكويت کویت|اليمن یمن"""
+ALIASES: dict[str, str] = {}
+for _group in _ALIAS_GROUPS.split("|"):
+    _keys = [_strip_al(w).translate(_KEY) for w in norm_words(_group)]
+    for _k in _keys:
+        ALIASES[_k] = _keys[0]
+GIVEN_K = {name_key(w) for w in GIVEN}
+# words that can stand where a speaker's name would, and are not names
+SUBJECT_STOP = {norm(w) for w in """إن أن انه إنه أنه مصدر مصادر مسؤول المسؤول بيان البيان التقرير تقرير وزارت دولت
+وزارة الوزارة الحكومة الجيش ارتش پلیس الشرطة شاهد شهود منابع منبع مقامات مقام سخنگو کارشناسان همچنین اکنون وی او
+ایشان آنها هیئت بعض كل جميع""".split()}
+
+
+def _is_weekday(tok: Token) -> bool:
+    from .dates import WEEKDAYS
+
+    return any(f in WEEKDAYS for f in forms(tok.norm))
+PLACE_K = {name_key(w) for w in PLACES}
+TITLE_K = {norm(w) for w in TITLES}
+LINK_K = {norm(w) for w in TITLE_LINKS}
+STOP_K = {norm(w) for w in STOP} | {norm(w) for w in SAYING}
+CHAIN = {norm(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد")}
+
+
+def _is_title(tok: Token) -> bool:
+    return tok.kind == "word" and (tok.norm in TITLE_K or any(f in TITLE_K for f in forms(tok.norm)[1:2]))
+
+
+def _nisba(tok: Token) -> bool:
+    """An Arabic adjective of origin after a title: الروسي، الإيرانية (not a name)."""
+    w = tok.norm
+    return w.startswith(("ال", "وال")) and (w.endswith("ی") or w.endswith("یه") or w.endswith("ین"))
+
+
+def _wordlike(tok: Token) -> bool:
+    return tok.kind == "word" and tok.norm not in STOP_K and len(tok.norm) >= 2
+
+
+def _is_given(tok: Token) -> bool:
+    return tok.kind == "word" and any(name_key(f) in GIVEN_K for f in forms(tok.norm)[:2])
+
+
+def _is_place(tok: Token) -> bool:
+    if tok.kind != "word":
+        return False
+    return any(name_key(f) in PLACE_K for f in forms(tok.norm))
+
+
+def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
+    """End (exclusive) of a personal name starting at ``tokens[i]``."""
+    j = i + 1
+    n = len(tokens)
+    words = 1
+    while j < n and words < 4:
+        t = tokens[j]
+        if t.kind != "word" or t.norm in STOP_K or _is_title(t) or t.norm in LINK_K:
+            break
+        if t.norm in CHAIN and j + 1 < n and tokens[j + 1].kind == "word":
+            j += 2
+            words += 1
+            continue
+        if words == 1 or name_key(t.norm) in known or _is_given(tokens[j - 1]) and _is_given(t):
+            # second word: a surname (also "الحديثي", "آل خليفة"); a third only when known
+            if words >= 2 and name_key(t.norm) not in known:
+                break
+            if _is_place(t) and words >= 1 and not name_key(t.norm) in known:
+                break
+            j += 1
+            words += 1
+            continue
+        break
+    return j
+
+
+def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str], segment: int = -1,
+                  base: int = 0, taken: list[tuple[int, int]] = ()) -> list[Fact]:
+    """Names in one segment; ``known`` (name-word keys of the document so far) grows."""
+    spans: list[tuple[int, int, str]] = []  # token range, how found
+    n = len(tokens)
+    used = [False] * n
+    for a, b in taken:
+        for x, t in enumerate(tokens):
+            if a < t.end and t.start < b:
+                used[x] = True
+
+    def add(i: int, j: int, how: str) -> None:
+        if i >= j or any(used[i:j]):
+            return
+        for x in range(i, j):
+            used[x] = True
+        spans.append((i, j, how))
+
+    for i, t in enumerate(tokens):
+        if used[i] or t.kind != "word":
+            continue
+        if _is_given(t) and t.norm not in STOP_K:
+            j = _extend_name(tokens, i, known=known)
+            if j > i + 1 or t.norm not in {norm("علي"), norm("عيسى")}:
+                add(i, j, "gazetteer")
+    # titles: Arabic name after the title (and its complements); Persian name before it
+    for i, t in enumerate(tokens):
+        if not _is_title(t):
+            continue
+        j = i + 1
+        steps = 0
+        while j < n and steps < 7:
+            u = tokens[j]
+            if u.kind == "punct" and u.text in COMMA:
+                j += 1
+                steps += 1
+                continue
+            if u.kind != "word" or u.norm in STOP_K:
+                break
+            if _is_title(u) or u.norm in LINK_K or forms(u.norm)[-1] in LINK_K or u.norm.startswith(("ال", "لل", "وال")) and not (name_key(u.norm) in known) or _nisba(u):
+                j += 1
+                steps += 1
+                continue
+            if lang == "ar" and not used[j]:
+                add(j, _extend_name(tokens, j, known=known), "title")
+            break
+        if lang == "fa" and i >= 1:
+            # "دیمیتری پسکوف سخنگوی", "پرویز چگینی، معاون": one or two words before the title
+            k = i - 1
+            if tokens[k].kind == "punct" and tokens[k].text in COMMA:
+                k -= 1
+            if k >= 0 and _wordlike(tokens[k]) and not used[k] and not _is_title(tokens[k]):
+                a = k
+                if k - 1 >= 0 and _wordlike(tokens[k - 1]) and (_is_given(tokens[k - 1]) or name_key(tokens[k - 1].norm) in known):
+                    a = k - 1
+                boundary = a == 0 or tokens[a - 1].kind == "punct" or tokens[a - 1].norm in STOP_K
+                if boundary:
+                    add(a, k + 1, "title")
+    # the subject of a verb of saying: Arabic "وقال بيسكوف"; Persian "لاوروف گفت" at a clause start
+    from .attribution import AR_VERBS, FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu
+
+    for i, t in enumerate(tokens):
+        if t.kind != "word":
+            continue
+        if lang != "fa" and (t.norm in AR_VERBS or (t.norm[:1] in "وف" and t.norm[1:] in AR_VERBS)) and not t.norm.startswith("م"):
+            j = i + 1
+            if j < n and _wordlike(tokens[j]) and not used[j] and not _is_title(tokens[j]) \
+                    and not tokens[j].norm.startswith(("ال", "لل", "وال")) and not _is_weekday(tokens[j]) \
+                    and tokens[j].norm not in SUBJECT_STOP:
+                add(j, _extend_name(tokens, j, known=known), "subject")
+        if lang == "fa":
+            two = i + 1 < n and (t.norm, tokens[i + 1].norm) in FA_VERBS_TWO
+            if (t.norm in FA_VERBS_ONE and not _is_goftogu(tokens, i)) or two:
+                k = i - 1
+                while k >= 0 and _wordlike(tokens[k]) and not used[k] and i - k <= 2 and not _is_title(tokens[k]) \
+                        and tokens[k].norm not in SUBJECT_STOP:
+                    k -= 1
+                if k < i - 1 and (k < 0 or tokens[k].kind == "punct"):
+                    add(k + 1, i, "subject")
+    # words already known in this document, and places/organisations
+    for i, t in enumerate(tokens):
+        if used[i] or t.kind != "word" or t.norm in STOP_K:
+            continue
+        key = name_key(t.norm)
+        if i + 1 < n and tokens[i + 1].kind == "word" and not used[i + 1] and name_key(t.norm + tokens[i + 1].norm) in PLACE_K:
+            add(i, i + 2, "place")  # إسلام آباد written as two words
+            continue
+        if key in known and len(key) >= 3:
+            add(i, _extend_name(tokens, i, known=known) if False else i + 1, "document")
+        elif _is_place(t):
+            add(i, i + 1, "place")
+    facts = []
+    for i, j, how in sorted(spans):
+        start, end = tokens[i].start, tokens[j - 1].end
+        surface = text[start:end]
+        # a conjunction or preposition glued to a place or a known name: وتركيا, لبوتين
+        if surface[:1] in "وفبل" and j == i + 1 and len(surface) > 4:
+            rest = name_key(surface[1:])
+            if (rest in PLACE_K or rest in known) and name_key(surface) not in PLACE_K:
+                start += 1
+                surface = surface[1:]
+        key = name_key(surface)
+        if not key or len(key.replace(" ", "")) < 3:
+            continue
+        for w in key.split():
+            if len(w) >= 3 and w not in {"بن", "ابن", "ال"}:
+                known.add(w)
+        facts.append(Fact("name", surface, start - base, end - base, key, segment, start, note=how))
+    return facts
+
+
+def cross_matches(left_tokens: list[Token], right_tokens: list[Token]) -> list[tuple[Token, Token]]:
+    """Word pairs across the sides that match as names but are spelled differently."""
+    out = []
+    for a in left_tokens:
+        if a.kind != "word" or a.norm in STOP_K or len(a.norm) < 4:
+            continue
+        ka = name_key(a.norm)
+        for b in right_tokens:
+            if b.kind != "word" or b.norm in STOP_K or len(b.norm) < 4:
+                continue
+            if forms(a.norm)[-1] == forms(b.norm)[-1] or a.norm == b.norm:
+                continue  # same spelling: a loanword as likely as a name
+            kb = name_key(b.norm)
+            if not same_word(ka, kb):
+                continue
+            # the spellings must differ the way transliterations do: پ چ ژ گ, or ف/و, غ/گ
+            if not any(ch in b.text + a.text for ch in "پچژگ") and loose_key(ka) == ka and loose_key(kb) == kb:
+                continue
+            if loose_key(ka) != loose_key(kb) and not any(ch in b.text + a.text for ch in "پچژگ"):
+                continue
+            out.append((a, b))
+    return out
