@@ -24,8 +24,11 @@ from .align import (
     DEFAULT_THRESHOLD,
 )
 from .views import FORMATS
+from .views.rows import PARTIAL_BELOW
 
 LANG_CHOICES = ("auto", "ar", "fa")
+BIDI_CHOICES = ("auto", "app", "terminal")
+PAGED_FORMATS = ("text", "diff")
 
 
 class UserError(click.ClickException):
@@ -99,11 +102,17 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
 @click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Refuse input files larger than this.")
-@click.option("--scores/--no-scores", default=True, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores in the text view.")
+@click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores (text, diff and html views).")
+@click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR", help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
+@click.option("--bidi", type=click.Choice(BIDI_CHOICES), default="auto", show_default=True, envvar="ALIGNER_BIDI", help="Right-to-left text in the text view: app reorders each wrapped line for terminals without bidi; terminal keeps logical order; auto picks (see README).")
+@click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns [default: the terminal's, else $COLUMNS, else 120].")
+@click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
+@click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
-            support, fill_threshold, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, exit_code, quiet) -> None:
+            support, fill_threshold, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
+            partial_below, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
     from embeddings.encoder import Encoder
@@ -125,12 +134,22 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None
-    _write(render(report, fmt, scores=scores, to_terminal=output is None), output)
+    to_tty = output is None and sys.stdout.isatty()
+    if color is None:  # like rich: NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal
+        color = not os.environ.get("NO_COLOR") and (bool(os.environ.get("FORCE_COLOR")) or to_tty)
+    text = render(report, fmt, scores=scores, color=color, bidi=resolve_bidi(bidi, isatty=to_tty),
+                  width=width or _terminal_width(to_tty), partial_below=partial_below)
+    if pager and to_tty and fmt in PAGED_FORMATS and _longer_than_screen(text):
+        _page(text)
+    else:
+        _write(text, output)
     if exit_code and (report.left_only or report.right_only):
         sys.exit(1)
 
 
-def render(report, fmt: str, *, scores: bool = True, to_terminal: bool = True) -> str:
+def render(report, fmt: str, *, scores: bool = False, color: bool = False, bidi: str = "terminal", width: int = 120,
+           partial_below: float = PARTIAL_BELOW) -> str:
+    """``report`` in the view ``fmt`` (one of :data:`~aligner.views.FORMATS`), as a string."""
     if fmt == "json":
         from .views.json_view import render_json
 
@@ -139,18 +158,74 @@ def render(report, fmt: str, *, scores: bool = True, to_terminal: bool = True) -
         from .views.tsv import render_tsv
 
         return render_tsv(report)
+    if fmt == "diff":
+        from .views.diff import render_diff
+
+        return render_diff(report, show_scores=scores, color=color, partial_below=partial_below)
+    if fmt == "html":
+        from .views.html import render_html
+
+        return render_html(report, show_scores=scores, partial_below=partial_below)
     from .views.text import render_text
 
+    return render_text(report, width=width, color=color, show_scores=scores, bidi=bidi, partial_below=partial_below)
+
+
+def resolve_bidi(mode: str, *, isatty: bool) -> str:
+    from .views.bidi import resolve_bidi as resolve
+
+    return resolve(mode, isatty=isatty)
+
+
+def _terminal_width(to_tty: bool) -> int:
+    """The terminal's width; else $COLUMNS; else 120."""
     import shutil
 
-    color = to_terminal and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    width = shutil.get_terminal_size((120, 24)).columns if to_terminal and sys.stdout.isatty() else 120
-    return render_text(report, width=width, color=color, show_scores=scores)
+    if to_tty:
+        return shutil.get_terminal_size((120, 24)).columns
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 20)
+    except ValueError:
+        return 120
+
+
+def _longer_than_screen(text: str) -> bool:
+    import shutil
+
+    return text.count("\n") >= shutil.get_terminal_size((80, 24)).lines
+
+
+def _page(text: str) -> None:
+    """Like git: through $PAGER (or 'less -R'), with LESS=FRX unless LESS is set."""
+    import subprocess
+
+    command = os.environ.get("PAGER", "less -R").strip()
+    if command in ("", "cat"):
+        _write(text, None)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        _write(text, None)
+        return
+    try:
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit early
+        pass
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:  # like git: let the pager handle ^C
+            continue
 
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # the views put colour codes in only when colour was chosen
         return
     try:
         output.write_text(text, encoding="utf-8")

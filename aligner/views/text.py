@@ -1,127 +1,157 @@
-"""``--format text``: a header with the summary and a two-column table of the articles.
+"""``--format text``: the two articles side by side in the terminal.
 
-Rows follow the left article; each pair shows its counterpart beside it, and
-right-only segments stand after the row that holds the right segment just
-before them. Every segment appears in exactly one row. Each row has a textual
-marker (``=`` both, ``<`` left only, ``>`` right only) so the view works
-without colour. Text stays in logical order: the terminal does the bidi.
+A header (model, both paths, counts and coverage, a legend), a table with the
+left and the right article in two right-aligned columns (see :mod:`.rows` for
+the order of rows), and the run's signature. Each row has a textual marker so
+the view works without colour: ``=`` shared, ``~`` partial, ``<`` only left,
+``>`` only right; ``*`` marks a pair whose counterpart stands elsewhere in the
+right article (its ids give its position).
+
+Cells are wrapped by display width (:mod:`.width`) to the column width before
+the table sees them, so the table never rewraps them. With ``bidi="app"`` each
+wrapped line is then put in visual order (:mod:`.bidi`); with ``"terminal"``
+text stays in logical order and the terminal does the bidi.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from ..pipeline import LANG_NAMES
-from ..report import Report
+from .bidi import visual_line
+from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
+from .width import terminal_text, wrap
 
-STYLES = {"pair": "green", "left_only": "yellow", "right_only": "cyan"}
-MARKERS = {"pair": "=", "left_only": "<", "right_only": ">"}
-
-
-@dataclass(frozen=True)
-class Row:
-    kind: str
-    left: tuple[int, ...]
-    right: tuple[int, ...]
-    score: float | None
+STYLES = {"shared": "green", "partial": "yellow", "left_only": "red", "right_only": "cyan"}
+MOVED = "*"
+SCORE_WIDTH = 5
+MIN_CELL = 8
 
 
-def ordered_rows(report: Report) -> list[Row]:
-    """Rows in the left article's order, right-only rows placed after their right-side predecessor."""
-    rows = [Row("pair", p.left, p.right, p.score) for p in report.pairs]
-    rows += [Row("left_only", (i,), (), None) for i in report.left_only]
-    rows.sort(key=lambda r: r.left[0])
-    right_only = sorted(report.right_only)
-    placed: dict[int, list[Row]] = {}
-    leading: list[Row] = []
-    for j in right_only:
-        anchor = _row_holding_right(rows, j)
-        (placed.setdefault(anchor, []) if anchor is not None else leading).append(Row("right_only", (), (j,), None))
-    out = list(leading)
-    for idx, row in enumerate(rows):
-        out.append(row)
-        out.extend(placed.get(idx, []))
-    return out
+class Header:
+    """Model, both paths, the summary and a legend."""
 
-
-def _row_holding_right(rows: list[Row], j: int) -> int | None:
-    """Index of the row that holds the nearest right segment before ``j``."""
-    best, best_id = None, -1
-    for idx, row in enumerate(rows):
-        for r in row.right:
-            if best_id < r < j:
-                best, best_id = idx, r
-    return best
-
-
-def _lang_label(lang: str) -> str:
-    return LANG_NAMES.get(lang, lang)
-
-
-class ReportView:
-    """A rich renderable of a report (compose it, or print it with a Console)."""
-
-    def __init__(self, report: Report, *, show_scores: bool = True) -> None:
+    def __init__(self, report, *, partial_below: float = PARTIAL_BELOW) -> None:
         self.report = report
-        self.show_scores = show_scores
+        self.partial_below = partial_below
 
-    def header(self) -> Text:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r, s = self.report, self.report.summary
+        kinds = [row.kind for row in ordered_rows(r, partial_below=self.partial_below)]
         head = Text()
         head.append("aligner compare", style="bold")
         head.append(f"  model {r.model.identity}\n", style="dim")
-        head.append(f"left  ({_lang_label(r.left.lang)}): {r.left.path or '<text>'}\n")
-        head.append(f"right ({_lang_label(r.right.lang)}): {r.right.path or '<text>'}\n")
-        head.append(f"{s.pairs} pairs", style=STYLES["pair"])
-        head.append(f"  ·  {s.left_only} only left", style=STYLES["left_only"])
-        head.append(f"  ·  {s.right_only} only right", style=STYLES["right_only"])
+        head.append(f"left  ({lang_label(r.left.lang)}): {r.left.path or '<text>'}\n")
+        head.append(f"right ({lang_label(r.right.lang)}): {r.right.path or '<text>'}\n")
+        head.append(f"{s.pairs} pairs", style="bold")
+        head.append(" (")
+        head.append(f"{kinds.count('shared')} shared", style=STYLES["shared"])
+        head.append(", ")
+        head.append(f"{kinds.count('partial')} partial", style=STYLES["partial"])
+        head.append(")  ·  ")
+        head.append(f"{s.left_only} only left", style=STYLES["left_only"])
+        head.append("  ·  ")
+        head.append(f"{s.right_only} only right", style=STYLES["right_only"])
         head.append(
-            f"  ·  covered: left {s.left_coverage:.0%} of {s.left_segments} segments,"
-            f" right {s.right_coverage:.0%} of {s.right_segments}"
+            f"\ncovered: left {s.left_coverage:.0%} of its text ({s.left_paired}/{s.left_segments} segments)"
+            f"  ·  right {s.right_coverage:.0%} ({s.right_paired}/{s.right_segments})\n"
         )
+        for kind in LABELS:
+            head.append(MARKERS[kind], style=f"bold {STYLES[kind]}")
+            head.append(f" {LABELS[kind]}  ")
+        head.append(f"{MOVED} counterpart elsewhere", style="dim")
         for note in r.warnings:
             head.append(f"\nnote: {note}", style="magenta")
-        return head
+        yield head
 
-    def table(self) -> Table:
-        r = self.report
-        table = Table(show_lines=True, expand=True, pad_edge=False)
-        table.add_column("", width=1, no_wrap=True)
-        table.add_column(f"{_lang_label(r.left.lang)} (left)", justify="right", ratio=1)
-        table.add_column(f"{_lang_label(r.right.lang)} (right)", justify="right", ratio=1)
-        if self.show_scores:
-            table.add_column("score", justify="right", width=5, no_wrap=True)
-        for row in ordered_rows(r):
-            style = STYLES[row.kind]
-            left = self._cell(r.left.segments, row.left, style)
-            right = self._cell(r.right.segments, row.right, style)
-            cells = [Text(MARKERS[row.kind], style=style), left, right]
-            if self.show_scores:
-                cells.append(Text(f"{row.score:.2f}" if row.score is not None else ""))
-            table.add_row(*cells)
-        return table
 
-    @staticmethod
-    def _cell(segments, ids: tuple[int, ...], style: str) -> Text:
-        text = Text()
-        for n, i in enumerate(ids):
-            if n:
-                text.append(" ")
-            text.append(f"[{i}] ", style="dim")
-            text.append(segments[i].text, style=style)
-        return text
+class SideBySide:
+    """The table: marker, left cell, right cell, and the score when asked."""
+
+    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal", partial_below: float = PARTIAL_BELOW) -> None:
+        self.report = report
+        self.show_scores = show_scores
+        self.bidi = bidi
+        self.partial_below = partial_below
+
+    def cell_widths(self, total: int) -> tuple[int, int]:
+        """Widths of the left and right cells in a table ``total`` columns wide."""
+        ncols = 4 if self.show_scores else 3
+        fixed = 2 + (SCORE_WIDTH if self.show_scores else 0)  # marker column and score column
+        # borders: ncols + 1; padding: one column each side of each cell
+        room = max(total - fixed - (ncols + 1) - 2 * ncols, 2 * MIN_CELL)
+        return room - room // 2, room // 2
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Group(self.header(), self.table(), Text(self.report.signature, style="dim"))
+        r = self.report
+        left_w, right_w = self.cell_widths(options.max_width)
+        table = Table(box=box.SQUARE, show_lines=True, pad_edge=True, expand=False)
+        table.add_column("", width=2, no_wrap=True)
+        table.add_column(_title(r.left.lang, "left", left_w), justify="right", width=left_w, no_wrap=True, overflow="crop")
+        table.add_column(_title(r.right.lang, "right", right_w), justify="right", width=right_w, no_wrap=True, overflow="crop")
+        if self.show_scores:
+            table.add_column("score", justify="right", width=SCORE_WIDTH, no_wrap=True)
+        for row in ordered_rows(r, partial_below=self.partial_below):
+            style = STYLES[row.kind]
+            marker = Text(row.marker, style=f"bold {style}")
+            if row.moved:
+                marker.append(MOVED, style="dim")
+            cells = [
+                marker,
+                self._cell(console, r.left, row.left, style, left_w),
+                self._cell(console, r.right, row.right, style, right_w),
+            ]
+            if self.show_scores:
+                cells.append(Text(f"{row.score:.2f}" if row.score is not None else "", style="dim"))
+            table.add_row(*cells)
+        yield table
+
+    def _cell(self, console: Console, side, ids: tuple[int, ...], style: str, width: int) -> Text:
+        rtl = True if side.lang in ("ar", "fa") else None
+        lines: list[Text] = []
+        for i in ids:
+            seg = Text()
+            seg.append(f"[{i}] ", style="dim")
+            seg.append(terminal_text(side.segments[i].text), style=style)
+            for line in wrap(seg, width, console):
+                lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else line)
+        return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
-def render_text(report: Report, *, width: int | None = None, color: bool | None = None, show_scores: bool = True) -> str:
-    """The text view as a string (colour codes only when ``color`` is true)."""
-    console = Console(width=width or 120, record=False, force_terminal=bool(color), no_color=not color, highlight=False, soft_wrap=False)
+def _title(lang: str, role: str, width: int) -> str:
+    """Column title that fits: "Arabic (left)", else "Arabic", else "ar"."""
+    for title in (f"{lang_label(lang)} ({role})", lang_label(lang), lang):
+        if len(title) <= width:
+            return title
+    return lang
+
+
+class ReportView:
+    """The whole text view of a report; a rich renderable (compose it or print it)."""
+
+    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal", partial_below: float = PARTIAL_BELOW) -> None:
+        self.report = report
+        self.header = Header(report, partial_below=partial_below)
+        self.table = SideBySide(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Group(self.header, self.table, Text(self.report.signature, style="dim", overflow="fold"))
+
+
+def render_text(
+    report, *, width: int | None = None, color: bool = False, show_scores: bool = False, bidi: str = "terminal",
+    partial_below: float = PARTIAL_BELOW,
+) -> str:
+    """The text view as a string, ``width`` columns wide (ANSI colour codes only when ``color``)."""
+    console = Console(
+        width=width or 120, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+        highlight=False, soft_wrap=False, emoji=False, markup=False, legacy_windows=False,
+    )
     with console.capture() as cap:
-        console.print(ReportView(report, show_scores=show_scores))
+        console.print(ReportView(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below))
     return cap.get()
+
+
+__all__ = ["Header", "ReportView", "Row", "SideBySide", "STYLES", "render_text"]

@@ -1,0 +1,65 @@
+"""``--format diff``: a unified-diff-like listing, for pagers and diff viewers (less, delta, diff-so-fancy).
+
+One hunk in the rows' order (see :mod:`.rows`): segments only in the left
+article are ``-`` lines, segments only in the right article ``+`` lines, and
+both sides of a pair are context lines (left first, then right). Each line
+names its side and segment id, ``[ar 3]``; a partial pair's lines carry ``~``
+(``[ar 0 ~]``), and with ``--scores`` the pair's score follows (``[ar 3 0.57]``).
+The first line carries the signature (viewers ignore lines before ``---``);
+the hunk header counts lines like a real diff, so viewers parse it. Text is in
+logical order; colour (``-`` red, ``+`` green) only when asked.
+"""
+
+from __future__ import annotations
+
+from .rows import PARTIAL_BELOW, lang_label, ordered_rows
+
+_COLORS = {"-": "\x1b[31m", "+": "\x1b[32m", "@": "\x1b[36m", "h": "\x1b[1m"}
+_RESET = "\x1b[0m"
+
+
+def _tag(lang: str, default: str) -> str:
+    return lang if lang and lang != "und" else default
+
+
+def render_diff(report, *, show_scores: bool = False, color: bool = False, partial_below: float = PARTIAL_BELOW) -> str:
+    left, right = report.left, report.right
+    ltag, rtag = _tag(left.lang, "left"), _tag(right.lang, "right")
+    body: list[tuple[str, str]] = []
+    old = new = 0
+    rows = ordered_rows(report, partial_below=partial_below)
+    for row in rows:
+        note = (" ~" if row.kind == "partial" else "") + (f" {row.score:.2f}" if show_scores and row.score is not None else "")
+        if row.kind in ("shared", "partial"):
+            for i in row.left:
+                body.append((" ", _line(ltag, i, note, left.segments[i].text)))
+            for j in row.right:
+                body.append((" ", _line(rtag, j, note, right.segments[j].text)))
+            n = len(row.left) + len(row.right)
+            old, new = old + n, new + n
+        elif row.kind == "left_only":
+            body.append(("-", _line(ltag, row.left[0], "", left.segments[row.left[0]].text)))
+            old += 1
+        else:
+            body.append(("+", _line(rtag, row.right[0], "", right.segments[row.right[0]].text)))
+            new += 1
+    s = report.summary
+    partial = sum(r.kind == "partial" for r in rows)
+    lines = [
+        ("h", f"aligner compare {report.signature}"),
+        ("h", f"--- {left.path or 'left'}\t({lang_label(left.lang)}, left)"),
+        ("h", f"+++ {right.path or 'right'}\t({lang_label(right.lang)}, right)"),
+        ("@", f"@@ -1,{old} +1,{new} @@ {s.pairs} pairs ({s.pairs - partial} shared, {partial} partial),"
+              f" {s.left_only} only left, {s.right_only} only right"),
+    ]
+    lines += body
+    out = []
+    for kind, text in lines:
+        prefix = kind if kind in "-+ " else ""
+        line = prefix + text
+        out.append(f"{_COLORS[kind]}{line}{_RESET}" if color and kind in _COLORS else line)
+    return "\n".join(out) + "\n"
+
+
+def _line(tag: str, i: int, note: str, text: str) -> str:
+    return f"[{tag} {i}{note}] " + " ".join(text.splitlines())
