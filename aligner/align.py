@@ -18,6 +18,11 @@ News coverage is not translation: facts are reordered and dropped. The method:
    segment at most once, while the score reaches ``threshold`` and the cosine
    reaches ``min_cosine``. The first links taken are the mutual nearest
    neighbours.
+   Parallel documents: when the confident links cover most of the shorter
+   document and nearly all of them lie on the best in-order matching of the
+   whole document, the text is a translation, not coverage; that in-order
+   matching (with the lower gap bar) replaces the links, keeping any confident
+   link it leaves untouched.
 4. Gap filling: between two links that are neighbours in both documents'
    order, the unpaired segments are matched in order with a lower bar
    (``fill_threshold`` on the margin): in parallel stretches, weakly similar
@@ -55,6 +60,10 @@ FILL_COSINE_SHARE = 0.5
 SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
 # How much lower the gap-filling bar is in a gap with as many segments on each side.
 SQUARE_GAP_BONUS = 0.1
+# A document is treated as parallel when its confident links cover this share of
+# the shorter side and this share of them lie on the best in-order matching.
+MONOTONE_AGREEMENT = 0.9
+MONOTONE_COVERAGE = 0.6
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -265,6 +274,8 @@ def align(
     score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
     links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
     if params.fill_threshold is not None:
+        links = _prefer_in_order(links, cos, margin, bar=params.fill_threshold - SQUARE_GAP_BONUS)
+    if params.fill_threshold is not None:
         links += fill_gaps(links, cos, margin, threshold=params.fill_threshold, min_cosine=params.min_cosine * FILL_COSINE_SHARE)
     spans = _SpanVectors(left, right, span_encoder, centring)
     pairs = [Pair((i,), (j,), float(cos[i, j]), float(score[i, j])) for i, j in links]
@@ -281,6 +292,18 @@ def align(
     )
     _check_complete(result, n, m)
     return result
+
+
+def _prefer_in_order(links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray, *, bar: float) -> list[tuple[int, int]]:
+    """The whole document's in-order matching, when the confident links say the text is parallel."""
+    n, m = cos.shape
+    if len(links) < max(3, MONOTONE_COVERAGE * min(n, m)):
+        return links
+    whole = _monotone_matching(list(range(n)), list(range(m)), cos, margin, threshold=bar, min_cosine=-1.0)
+    if len(set(links) & set(whole)) < MONOTONE_AGREEMENT * len(links):
+        return links
+    rows, cols = {i for i, _ in whole}, {j for _, j in whole}
+    return whole + [(i, j) for i, j in links if i not in rows and j not in cols]
 
 
 class _SpanVectors:

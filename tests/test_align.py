@@ -83,3 +83,25 @@ def test_inconsistent_vectors_are_refused(bad):
 def test_parameters_appear_in_the_signature():
     sig = AlignParams(k=3, threshold=0.2).signature()
     assert "k:3" in sig and "margin:0.2" in sig and "index:exact" in sig
+
+
+def test_a_parallel_document_pairs_even_its_weakly_similar_sentences():
+    rng = np.random.default_rng(11)
+    topics = rng.standard_normal((20, 384)).astype(np.float32)
+    left = _doc(rng, topics)
+    weak = topics.copy()
+    weak[[4, 9, 15]] = 0.3 * topics[[4, 9, 15]] + rng.standard_normal((3, 384)).astype(np.float32)
+    right = _doc(rng, weak)
+    result = align(left, right)
+    assert {(p.left, p.right) for p in result.pairs} == {((i,), (i,)) for i in range(20)}
+    assert result.left_only == [] and result.right_only == []
+
+
+def test_sparse_links_in_order_do_not_make_a_document_parallel(topics):
+    # three shared sentences in order among many one-sided ones: the rest stays one-sided
+    rng = np.random.default_rng(12)
+    extra = rng.standard_normal((16, 384)).astype(np.float32)
+    left = _doc(rng, np.concatenate([topics[:3], extra[:8]]))
+    right = _doc(rng, np.concatenate([topics[:3], extra[8:]]))
+    result = align(left, right)
+    assert {(p.left, p.right) for p in result.pairs} == {((i,), (i,)) for i in range(3)}
