@@ -108,11 +108,12 @@ def main() -> None:
 @click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns [default: the terminal's, else $COLUMNS, else 120].")
 @click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
 @click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
+@click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
             support, fill_threshold, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
-            partial_below, exit_code, quiet) -> None:
+            partial_below, facts, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
     from embeddings.encoder import Encoder
@@ -130,7 +131,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
-                max_merge=max_merge, merge_gain=merge_gain, progress=progress,
+                max_merge=max_merge, merge_gain=merge_gain, progress=progress, facts=facts,
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None

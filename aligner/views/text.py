@@ -11,6 +11,12 @@ Cells are wrapped by display width (:mod:`.width`) to the column width before
 the table sees them, so the table never rewraps them. With ``bidi="app"`` each
 wrapped line is then put in visual order (:mod:`.bidi`); with ``"terminal"``
 text stays in logical order and the terminal does the bidi.
+
+When the report carries facts (:mod:`aligner.facts`), the marker column also holds
+each pair's fact markers, one a line under the row's marker (``≠num``, ``<date``,
+``>name``, ``=3``; see :mod:`.fact_text`), the header a legend for them, and a
+"Facts" section after the table lists the conflicts and the facts only one article
+has. A report without facts renders exactly as before.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .bidi import visual_line
+from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index, short_markers
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
 from .width import terminal_text, wrap
 
@@ -62,6 +69,9 @@ class Header:
             head.append(MARKERS[kind], style=f"bold {STYLES[kind]}")
             head.append(f" {LABELS[kind]}  ")
         head.append(f"{MOVED} counterpart elsewhere", style="dim")
+        if has_facts(r):
+            head.append("\n")
+            head.append_text(legend())
         for note in r.warnings:
             head.append(f"\nnote: {note}", style="magenta")
         yield head
@@ -75,11 +85,13 @@ class SideBySide:
         self.show_scores = show_scores
         self.bidi = bidi
         self.partial_below = partial_below
+        self.fact_markers = _fact_markers(report)
+        self.marker_width = max([2, *(len(m) for ms in self.fact_markers.values() for m in ms)])
 
     def cell_widths(self, total: int) -> tuple[int, int]:
         """Widths of the left and right cells in a table ``total`` columns wide."""
         ncols = 4 if self.show_scores else 3
-        fixed = 2 + (SCORE_WIDTH if self.show_scores else 0)  # marker column and score column
+        fixed = self.marker_width + (SCORE_WIDTH if self.show_scores else 0)  # marker column and score column
         # borders: ncols + 1; padding: one column each side of each cell
         room = max(total - fixed - (ncols + 1) - 2 * ncols, 2 * MIN_CELL)
         return room - room // 2, room // 2
@@ -88,7 +100,7 @@ class SideBySide:
         r = self.report
         left_w, right_w = self.cell_widths(options.max_width)
         table = Table(box=box.SQUARE, show_lines=True, pad_edge=True, expand=False)
-        table.add_column("", width=2, no_wrap=True)
+        table.add_column("", width=self.marker_width, no_wrap=True)
         table.add_column(_title(r.left.lang, "left", left_w), justify="right", width=left_w, no_wrap=True, overflow="crop")
         table.add_column(_title(r.right.lang, "right", right_w), justify="right", width=right_w, no_wrap=True, overflow="crop")
         if self.show_scores:
@@ -98,6 +110,9 @@ class SideBySide:
             marker = Text(row.marker, style=f"bold {style}")
             if row.moved:
                 marker.append(MOVED, style="dim")
+            for m in self.fact_markers.get((row.left, row.right), []):
+                marker.append("\n")
+                marker.append_text(marker_text(m))
             cells = [
                 marker,
                 self._cell(console, r.left, row.left, style, left_w),
@@ -120,6 +135,13 @@ class SideBySide:
         return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
+def _fact_markers(report) -> dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]]:
+    """(left ids, right ids) of each pair -> its short fact markers (empty without facts)."""
+    if not has_facts(report):
+        return {}
+    return {key: short_markers(report.facts, i) for key, i in pair_index(report.facts).items()}
+
+
 def _title(lang: str, role: str, width: int) -> str:
     """Column title that fits: "Arabic (left)", else "Arabic", else "ar"."""
     for title in (f"{lang_label(lang)} ({role})", lang_label(lang), lang):
@@ -135,9 +157,13 @@ class ReportView:
         self.report = report
         self.header = Header(report, partial_below=partial_below)
         self.table = SideBySide(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below)
+        self.facts = FactsSection(report, bidi=bidi) if has_facts(report) else None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Group(self.header, self.table, Text(self.report.signature, style="dim", overflow="fold"))
+        parts = [self.header, self.table]
+        if self.facts is not None:
+            parts.append(self.facts)
+        yield Group(*parts, Text(self.report.signature, style="dim", overflow="fold"))
 
 
 def render_text(
@@ -154,4 +180,4 @@ def render_text(
     return cap.get()
 
 
-__all__ = ["Header", "ReportView", "Row", "SideBySide", "STYLES", "render_text"]
+__all__ = ["FactsSection", "Header", "ReportView", "Row", "SideBySide", "STYLES", "render_text"]

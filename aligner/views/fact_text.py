@@ -1,0 +1,178 @@
+"""Facts in the terminal view: short markers for each pair's row and a details section.
+
+Row markers are :func:`aligner.facts.pair_markers` with the kind shortened so they fit a
+narrow column (``≠num``, ``<date``, ``>name``, ``<attr``, ``=3``); the header's legend
+explains them. The details section (after the table) lists the conflicts first — each with
+the pair's segment ids, the kind and both facts as written with their canonical values —
+then, per article, the facts the other article has nowhere (facts already shown as a
+conflict are not repeated; a fact repeated in one article is listed once with all its
+segment ids).
+
+With ``bidi="app"`` every wrapped line of the section is put in visual order as a
+left-to-right line, each fact's text isolated as right-to-left (U+2067 … U+2069, then an
+LRM so that a following number is not drawn into it); with ``"terminal"`` the lines stay in
+logical order with no control characters.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+from ..facts.markers import pair_markers
+from .bidi import visual_line
+from .rows import lang_label
+from .width import terminal_text, wrap
+
+SHORT = {"number": "num", "date": "date", "name": "name", "attribution": "attr"}
+MARKER_STYLES = {"≠": "bold magenta", "<": "red", ">": "cyan", "=": "green"}
+CONFLICT_STYLE = "bold magenta"
+RLI, PDI, LRM = "\u2067", "\u2069", "\u200e"
+INDENT = 4  # continuation lines of a wrapped entry
+
+
+def has_facts(report) -> bool:
+    """Whether the report carries facts worth showing (checked, and at least one found)."""
+    facts = getattr(report, "facts", None)
+    return facts is not None and bool(facts.left or facts.right)
+
+
+def pair_index(facts) -> dict[tuple[tuple[int, ...], tuple[int, ...]], int]:
+    """(left ids, right ids) of each pair -> its index in ``facts.pairs``."""
+    return {(tuple(p.left_segments), tuple(p.right_segments)): i for i, p in enumerate(facts.pairs)}
+
+
+def short_markers(facts, index: int) -> list[str]:
+    """``pair_markers`` with short kind names: ``≠num``, ``<date``, ``>attr``, ``=3``."""
+    out = []
+    for m in pair_markers(facts, index):
+        sign, kind = m[0], m[1:]
+        out.append(sign + SHORT.get(kind, kind))
+    return out
+
+
+def marker_text(marker: str) -> Text:
+    return Text(marker, style=MARKER_STYLES.get(marker[:1], ""))
+
+
+def legend() -> Text:
+    t = Text("facts: ")
+    for sign, label in (("≠", "differ"), ("<", "only left"), (">", "only right"), ("=N", "N agree")):
+        t.append(sign, style=MARKER_STYLES[sign[0]])
+        t.append(f" {label}  ")
+    t.append("(num date name attr)", style="dim")
+    return t
+
+
+class FactsSection:
+    """The details after the table: conflicts, then facts one article has and the other has nowhere."""
+
+    def __init__(self, report, *, bidi: str = "terminal") -> None:
+        self.report = report
+        self.facts = report.facts
+        self.bidi = bidi
+
+    # -- the logical lines (one per entry, before wrapping) --------------------------------
+
+    def _surface(self, text: str) -> str:
+        text = terminal_text(text)
+        return f"{RLI}{text}{PDI}{LRM}" if self.bidi == "app" else text
+
+    def describe(self, f) -> Text:
+        """``«text» (value unit; note)``: the fact as written, its canonical value beside it."""
+        t = Text("«")
+        t.append(self._surface(f.text), style="bold")
+        t.append("»")
+        if f.kind == "name":
+            return t
+        if f.kind == "attribution":
+            gloss = f"speaker: {self._surface(f.speaker)}" + (f"; {f.note}" if f.note else "")
+        else:
+            gloss = f.value + (f" {f.unit}" if f.kind == "number" and f.unit else "") + (" ~" if f.approx else "")
+            if f.kind == "date" and f.note:
+                gloss += f"; {f.note}"
+        t.append(f" ({gloss})", style="dim")
+        return t
+
+    def conflict_lines(self) -> tuple[list[Text], set[int], set[int]]:
+        F = self.facts
+        lines, used_l, used_r = [], set(), set()
+        order = sorted(range(len(F.pairs)), key=lambda i: (min(F.pairs[i].left_segments, default=-1), i))
+        for i in order:
+            p = F.pairs[i]
+            for m in p.conflicts:
+                a, b = F.left[m.left], F.right[m.right]
+                used_l.add(m.left)
+                used_r.add(m.right)
+                t = Text(f"≠ {m.kind}", style=CONFLICT_STYLE)
+                t.append(f"  left {_ids(p.left_segments)} ")
+                t.append_text(self.describe(a))
+                t.append(" ≠ ", style=CONFLICT_STYLE)
+                t.append(f"right {_ids(p.right_segments)} ")
+                t.append_text(self.describe(b))
+                lines.append(t)
+        return lines, used_l, used_r
+
+    def one_sided_lines(self, facts, indexes, skip: set[int], sign: str) -> list[Text]:
+        groups: dict[tuple[str, str, str], list] = {}
+        for i in indexes:
+            if i in skip:
+                continue
+            f = facts[i]
+            groups.setdefault((f.kind, f.text, f.value), []).append(f)
+        by_kind: dict[str, list[Text]] = {}
+        for (kind, _, _), fs in groups.items():
+            item = self.describe(fs[0])
+            item.append(" " + _ids(sorted({f.segment for f in fs})), style="dim")
+            by_kind.setdefault(kind, []).append(item)
+        lines = []
+        for kind in ("number", "date", "name", "attribution"):
+            if kind not in by_kind:
+                continue
+            t = Text(f"  {sign} ", style=MARKER_STYLES[sign])
+            t.append(f"{kind}: ")
+            t.append_text(Text(" · ").join(by_kind[kind]))
+            lines.append(t)
+        return lines
+
+    def entries(self) -> list[Text]:
+        F, r = self.facts, self.report
+        conflicts, used_l, used_r = self.conflict_lines()
+        left = self.one_sided_lines(F.left, F.left_only, used_l, "<")
+        right = self.one_sided_lines(F.right, F.right_only, used_r, ">")
+        n_left = len([i for i in F.left_only if i not in used_l])
+        n_right = len([j for j in F.right_only if j not in used_r])
+        head = Text("Facts", style="bold")
+        head.append(f"  {len(F.left)} found left, {len(F.right)} right  ·  ")
+        head.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}",
+                    style=CONFLICT_STYLE if conflicts else "")
+        head.append(f"  ·  {n_left} only left  ·  {n_right} only right")
+        out = [head, *conflicts]
+        if left:
+            out.append(Text(f"only left ({lang_label(r.left.lang)}), nowhere in the right article:"))
+            out += left
+        if right:
+            out.append(Text(f"only right ({lang_label(r.right.lang)}), nowhere in the left article:"))
+            out += right
+        return out
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def lines(self, width: int, console: Console | None = None) -> list[Text]:
+        out = []
+        for entry in self.entries():
+            for n, line in enumerate(wrap(entry, max(width - INDENT, 1), console)):
+                if n:
+                    line = Text(" " * INDENT) + line
+                out.append(visual_line(line, rtl=False) if self.bidi == "app" else line)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text("\n").join(self.lines(options.max_width, console))
+
+
+def _ids(ids) -> str:
+    return " ".join(f"[{i}]" for i in ids)
+
+
+__all__ = ["FactsSection", "has_facts", "legend", "marker_text", "pair_index", "short_markers"]
