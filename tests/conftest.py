@@ -62,3 +62,15 @@ def segment_holding(segments, snippet: str) -> int:
     hits = [s["id"] if isinstance(s, dict) else s.id for s in segments if snippet in (s["text"] if isinstance(s, dict) else s.text)]
     assert len(hits) == 1, f"{snippet!r} is in {len(hits)} segments"
     return hits[0]
+
+
+def border_columns(line: str) -> list[int]:
+    """Display columns of a table line's border characters (to check that columns line up)."""
+    from aligner.views.width import display_width
+
+    cols, col = [], 0
+    for ch in line:
+        if ch in "│┼├┤┌┐└┘┬┴":
+            cols.append(col)
+        col += display_width(ch)
+    return cols

@@ -15,6 +15,7 @@ import pytest
 from aligner.views.bidi import visual_text
 from aligner.views.width import display_width
 from conftest import ROOT
+from conftest import border_columns
 
 pytestmark = pytest.mark.slow  # runs the real default model
 
@@ -75,7 +76,7 @@ def test_compare_in_tmux_at_100_columns(session, cache_dir, encoder, sample_path
     assert max(display_width(line) for line in out) <= WIDTH, max(out, key=display_width)
     table = [line for line in out if line[:1] in "┌├│└"]
     assert table and {display_width(line) for line in table} == {WIDTH}
-    borders = {tuple(_border_columns(line)) for line in table}
+    borders = {tuple(border_columns(line)) for line in table}
     assert len(borders) == 1, borders  # column separators line up on every row
 
     assert "11 pairs" in text and "4 only left" in text and "4 only right" in text
@@ -89,14 +90,6 @@ def test_compare_in_tmux_at_100_columns(session, cache_dir, encoder, sample_path
     assert sorted(ids["left"]) == list(range(len(report.left.segments)))
     assert sorted(ids["right"]) == list(range(len(report.right.segments)))
 
-
-def _border_columns(line: str) -> list[int]:
-    cols, col = [], 0
-    for ch in line:
-        if ch in "│┼├┤┌┐└┘┬┴":
-            cols.append(col)
-        col += display_width(ch)
-    return cols
 
 
 def _cell_ids(table: list[str]) -> dict[str, list[int]]:

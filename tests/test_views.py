@@ -18,6 +18,7 @@ from aligner.views.bidi import resolve_bidi, visual_line, visual_order, visual_t
 from aligner.views.rows import MARKERS, ordered_rows
 from aligner.views.width import display_width, wrap
 from golden.make import FrozenReport, load_report
+from conftest import border_columns
 
 # ---------------------------------------------------------------- display width
 
@@ -176,17 +177,9 @@ def test_text_view_fits_the_width_and_keeps_columns_aligned(width, bidi, scores)
     assert max(display_width(line) for line in lines) <= width
     table = [line for line in lines if line[:1] in "┌├│└"]
     assert {display_width(line) for line in table} == {width}
-    seps = {tuple(_columns(line)) for line in table}
+    seps = {tuple(border_columns(line)) for line in table}
     assert len(seps) == 1, seps  # every border/separator at the same columns
 
-
-def _columns(line: str) -> list[int]:
-    cols, col = [], 0
-    for ch in line:
-        if ch in "│┼├┤┌┐└┘┬┴":
-            cols.append(col)
-        col += display_width(ch)
-    return cols
 
 
 def test_text_view_shows_markers_and_every_id_without_colour():
