@@ -234,5 +234,201 @@ def _write(text: str, output: Path | None) -> None:
         raise UserError(f"{output}: cannot write: {err.strerror or err}") from None
 
 
+# -- batch ------------------------------------------------------------------------------------
+
+
+class _BatchProgress:
+    """Pairs done/total, pairs/s and ETA on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar = None
+        self._task = None
+        self._stages: dict[str, int] = {}
+
+    def __enter__(self) -> _BatchProgress:
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
+                console=_stderr_console(), transient=True,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._bar:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task("pairs", total=total, rate="")
+        self._bar.update(self._task, completed=done, total=total)
+        speed = self._bar.tasks[self._task].speed
+        self._bar.update(self._task, rate=f"{speed:.2f} pairs/s" if speed else "")
+
+    def convert(self, stage: str, done: int, total: int) -> None:
+        """The model's first-use conversion, on the same bar (rich shows one live display at a time)."""
+        if not self._bar:
+            return
+        if stage not in self._stages:
+            self._stages[stage] = self._bar.add_task(stage, total=total, rate="")
+        self._bar.update(self._stages[stage], completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar:
+            self._bar.__exit__(*exc)
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="MANIFEST | LEFT_DIR RIGHT_DIR", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), envvar="ALIGNER_BATCH_OUT", help="Folder for reports.jsonl and summary.csv (also where a re-run resumes).")
+@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
+@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
+@click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of the left articles (auto: from their script).")
+@click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of the right articles (auto: from their script).")
+@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood.")
+@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair.")
+@click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair.")
+@click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free).")
+@click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs.")
+@click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join.")
+@click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment.")
+@click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (fact_conflicts in summary.csv).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
+@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Record input files larger than this as errors.")
+@click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="Torch threads for encoding [default: torch's, one per core].")
+@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
+def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold,
+          max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, workers, quiet) -> None:
+    """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
+
+    Writes OUT/reports.jsonl (one line per pair: the compare --format json report, or the
+    pair's error) and OUT/summary.csv. A re-run skips pairs already done. Exit 0 when every
+    pair was compared, 1 when some pair failed (recorded in both files), 2 for a bad manifest.
+    """
+    from corpora.readers import CorpusError
+    from embeddings.encoder import Encoder
+    from embeddings.models import EmbeddingError
+
+    from . import batch as batch_module
+
+    if len(inputs) > 2:
+        raise click.UsageError(f"expected a manifest or two folders, got {len(inputs)} paths")
+    try:
+        with _BatchProgress(not quiet) as progress:
+            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                              convert_progress=progress.convert if not quiet else None)
+            if encoder.spec.note and not quiet:
+                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+            try:
+                result = batch_module.batch(
+                    inputs[0] if len(inputs) == 1 else inputs, out_dir, encoder=encoder, workers=workers,
+                    batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, progress=progress,
+                    left_lang=left_lang, right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine,
+                    support=support, fill_threshold=fill_threshold, max_merge=max_merge, merge_gain=merge_gain,
+                    facts=facts, max_bytes=max_bytes,
+                )
+            finally:
+                encoder.close()
+    except (CorpusError, EmbeddingError) as err:
+        raise UserError(str(err)) from None
+    for warning in result.warnings:
+        click.echo(f"aligner: warning: {warning}", err=True)
+    if not quiet:
+        click.echo(
+            f"aligner: {result.done} compared, {result.skipped} already done, {result.failed} failed: "
+            f"{result.reports_path}, {result.summary_path}", err=True,
+        )
+    if result.failed:
+        sys.exit(1)
+
+
+# -- pair -------------------------------------------------------------------------------------
+
+from .pairing import (  # noqa: E402
+    DEFAULT_PAIR_K,
+    DEFAULT_PAIR_MARGIN,
+    DEFAULT_PAIR_THRESHOLD,
+    EMBEDDINGS as PAIR_EMBEDDINGS,
+    INDEXES as PAIR_INDEXES,
+)
+
+
+@main.command("pair")
+@click.argument("left", type=click.Path(path_type=Path), metavar="LEFT_DIR|MANIFEST")
+@click.argument("right", type=click.Path(path_type=Path), metavar="RIGHT_DIR|MANIFEST")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_PAIR_OUT", help="Write the pairs as a CSV manifest (left,right,score; what 'aligner batch' reads) here [default: stdout].")
+@click.option("--threshold", type=float, default=DEFAULT_PAIR_THRESHOLD, show_default=True, envvar="ALIGNER_PAIR_THRESHOLD", help="Least (centred) cosine of two articles' vectors for a pair.")
+@click.option("--margin", type=float, default=DEFAULT_PAIR_MARGIN, show_default=True, envvar="ALIGNER_PAIR_MARGIN", help="Least margin (cosine minus the mean cosine of both articles' k nearest candidates).")
+@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_PAIR_K, show_default=True, envvar="ALIGNER_PAIR_K", help="Neighbours in the margin's neighbourhood.")
+@click.option("--date-window", type=click.IntRange(0), default=None, envvar="ALIGNER_DATE_WINDOW", help="Only pair articles at most this many days apart (when both dates are known).")
+@click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True, envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, hnsw, or auto (exact up to 100,000 articles a side).")
+@click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True, envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded head of the text, or both (see README).")
+@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
+@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
+@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Skip (and report) article files larger than this.")
+@click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
+@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
+def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model, model_revision, cache_dir, no_cache,
+         max_bytes, verbose, quiet) -> None:
+    """Find which LEFT article covers the same event as which RIGHT article.
+
+    LEFT and RIGHT are folders (every visible file is an article; a YYYY-MM-DD in a file
+    name is its date) or manifests (CSV with a 'path' and optional 'date' column, or JSONL
+    with those keys). Prints (or writes with --out) the proposed pairs as CSV: left,right,score.
+    """
+    import io
+
+    from corpora.readers import CorpusError
+    from embeddings.encoder import Encoder
+    from embeddings.models import EmbeddingError
+
+    from .pairing import list_articles, pair_articles, write_pairs_csv
+
+    try:
+        left_refs, right_refs = list_articles(left), list_articles(right)
+        with _Progress(not quiet) as progress:
+            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                              convert_progress=progress if not quiet else None)
+            if encoder.spec.note and not quiet:
+                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+            try:
+                result = pair_articles(
+                    left_refs, right_refs, encoder=encoder, threshold=threshold, margin=margin, k=k,
+                    date_window_days=date_window, index=index, embedding=embedding, max_bytes=max_bytes,
+                    progress=progress,
+                )
+            finally:
+                encoder.close()
+    except (CorpusError, EmbeddingError) as err:
+        raise UserError(str(err)) from None
+    for _path, reason in result.skipped:
+        click.echo(f"aligner: skipped {reason}", err=True)
+    skipped = {p for p, _ in result.skipped}
+    for role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
+        if all(r.path in skipped for r in refs):
+            raise UserError(f"{source}: no readable article ({len(refs)} skipped)")
+    buffer = io.StringIO()
+    write_pairs_csv(result, buffer)
+    _write(buffer.getvalue(), out)
+    if verbose:
+        for role, paths in (("left", result.left_unpaired), ("right", result.right_unpaired)):
+            for path in paths:
+                click.echo(f"aligner: no counterpart ({role}): {path}", err=True)
+    if not quiet:
+        click.echo(f"aligner: {len(result)} pairs proposed ({result.index} index)", err=True)
+        if result.left_unpaired or result.right_unpaired:
+            click.echo(
+                f"aligner: warning: no counterpart above the threshold for {len(result.left_unpaired)} left and "
+                f"{len(result.right_unpaired)} right articles" + ("" if verbose else " (-v lists them)"),
+                err=True,
+            )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

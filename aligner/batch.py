@@ -1,0 +1,557 @@
+"""``batch``: compare many article pairs with one model; the CLI's ``batch`` wraps it.
+
+Input is a manifest (CSV whose first two columns are the left and right paths, or
+JSONL with ``left``/``right`` keys; optional ``id`` and metadata) or two folders
+whose files pair up by name. Output, in ``out_dir``:
+
+- ``reports.jsonl``: one line per pair, in manifest order: ``{"id", "left", "right",
+  "metadata", "content_hash", "status": "ok", "report": <compare --format json>}``
+  or ``{..., "status": "error", "error": "<one line>"}``;
+- ``summary.csv``: one row per pair (counts, coverage of each side, fact conflicts).
+
+Each finished pair is appended to ``reports.jsonl.work`` at once; the two final
+files are written at the end (temporary file, then rename). A pair whose content
+hash (both files' bytes and the settings that change a report) already has an
+``ok`` line in ``reports.jsonl`` (or in the work file of an interrupted run) is
+skipped; errors are retried.
+
+Cores: one :class:`~embeddings.encoder.Encoder` serves the whole batch, so the model
+loads once. The segments of ``batch_pairs`` pairs are encoded in one call (fuller,
+length-sorted batches for torch, which already uses every core inside the process);
+then each pair is aligned from those vectors. See README, "Batch".
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, decode_text, read_article
+from embeddings.encoder import Encoder
+from embeddings.models import EmbeddingError
+
+from . import __version__
+from .align import AlignError, AlignParams
+from .pipeline import TEXT_VERSION, compare, prepare
+from .text import model_text
+
+REPORTS = "reports.jsonl"
+SUMMARY = "summary.csv"
+WORK_SUFFIX = ".work"
+HASH_VERSION = "aligner-batch/1"
+# Pairs whose segments are encoded in one call (README "Batch": measured on 2 cores).
+DEFAULT_BATCH_PAIRS = 8
+SUMMARY_COLUMNS = (
+    "status", "left_segments", "right_segments", "pairs", "left_only", "right_only",
+    "left_coverage", "right_coverage", "fact_conflicts", "error",
+)
+# compare() keywords that batch() passes through; those marked True change the report.
+COMPARE_OPTIONS = {
+    "left_lang": True, "right_lang": True, "k": True, "threshold": True, "min_cosine": True,
+    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "index": True,
+    "facts": True, "use_cache": False, "max_bytes": False,
+}
+ALIGN_FIELDS = ("k", "threshold", "min_cosine", "max_merge", "merge_gain", "support", "fill_threshold", "index")
+
+# (pairs handled, total); called after each pair, skipped and failed ones included
+BatchProgress = Callable[[int, int], None]
+
+
+class ManifestError(CorpusError):
+    """The manifest (or the two folders) cannot be used; one line naming it."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One pair to compare: paths as resolved (relative ones against the manifest's folder)."""
+
+    index: int
+    id: str
+    left: Path
+    right: Path
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    done: int = 0  # compared in this run
+    skipped: int = 0  # already in reports.jsonl with the same content hash
+    failed: int = 0  # recorded with their error
+    reports_path: Path | None = None
+    summary_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.done + self.skipped + self.failed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+# -- input ------------------------------------------------------------------------------
+
+
+def read_jobs(manifest_or_dirs: str | Path | Sequence[str | Path]) -> tuple[list[Job], list[str]]:
+    """The pairs of a manifest file or of two folders, and warnings (files with no partner)."""
+    if isinstance(manifest_or_dirs, (str, os.PathLike)):
+        sources = [Path(manifest_or_dirs)]
+    else:
+        sources = [Path(p) for p in manifest_or_dirs]
+    if len(sources) == 2:
+        return _folder_jobs(*sources)
+    if len(sources) != 1:
+        raise ManifestError("batch", f"expected a manifest or two folders, got {len(sources)} paths")
+    manifest = sources[0]
+    if manifest.is_dir():
+        raise ManifestError(str(manifest), "is a folder; give a manifest file, or two folders to pair by file name")
+    try:
+        raw = manifest.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError(str(manifest), "no such file") from None
+    except OSError as err:
+        raise ManifestError(str(manifest), f"cannot read manifest ({err.strerror or err})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ManifestError(str(manifest), f"manifest is not UTF-8 (byte 0x{raw[err.start]:02X} at offset {err.start})") from None
+    if manifest.suffix.lower() in (".jsonl", ".ndjson") or text.lstrip().startswith("{"):
+        jobs = _jsonl_jobs(text, manifest)
+    else:
+        jobs = _csv_jobs(text, manifest)
+    if not jobs:
+        raise ManifestError(str(manifest), "manifest has no pairs")
+    seen: dict[str, int] = {}
+    for job in jobs:
+        if job.id in seen:
+            raise ManifestError(str(manifest), f"id {job.id!r} is used twice (pairs {seen[job.id] + 1} and {job.index + 1})")
+        seen[job.id] = job.index
+    return jobs, []
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else base / path
+
+
+def _csv_jobs(text: str, manifest: Path) -> list[Job]:
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ManifestError(str(manifest), "manifest is empty")
+    header = [cell.strip() for cell in rows[0]]
+    if len(header) < 2:
+        raise ManifestError(str(manifest), f"header has {len(header)} column; the first two must be the left and right paths")
+    base = manifest.parent
+    if all(_resolve(base, cell).is_file() for cell in header[:2]):
+        raise ManifestError(str(manifest), "first line names two files; it must be a header (e.g. left,right)")
+    id_column = header.index("id") if "id" in header[2:] else None
+    jobs = []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise ManifestError(str(manifest), f"line {line}: the first two columns must be the left and right paths")
+        if len(row) > len(header):
+            raise ManifestError(str(manifest), f"line {line}: {len(row)} columns, the header has {len(header)}")
+        cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+        metadata = {name: cells[i] for i, name in enumerate(header) if i >= 2 and i != id_column}
+        index = len(jobs)
+        job_id = cells[id_column] if id_column is not None and cells[id_column] else str(index + 1)
+        jobs.append(Job(index, job_id, _resolve(base, cells[0]), _resolve(base, cells[1]), metadata))
+    return jobs
+
+
+def _jsonl_jobs(text: str, manifest: Path) -> list[Job]:
+    base = manifest.parent
+    jobs = []
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise ManifestError(str(manifest), f"line {line}: not JSON ({err.msg})") from None
+        if not isinstance(entry, dict):
+            raise ManifestError(str(manifest), f"line {line}: expected an object with 'left' and 'right'")
+        left, right = entry.get("left"), entry.get("right")
+        if not isinstance(left, str) or not isinstance(right, str) or not left.strip() or not right.strip():
+            raise ManifestError(str(manifest), f"line {line}: needs 'left' and 'right' paths")
+        metadata = {k: v for k, v in entry.items() if k not in ("left", "right", "id", "metadata")}
+        if isinstance(entry.get("metadata"), dict):
+            metadata = {**entry["metadata"], **metadata}
+        index = len(jobs)
+        job_id = str(entry["id"]) if entry.get("id") not in (None, "") else str(index + 1)
+        jobs.append(Job(index, job_id, _resolve(base, left), _resolve(base, right), metadata))
+    return jobs
+
+
+def _folder_jobs(left_dir: Path, right_dir: Path) -> tuple[list[Job], list[str]]:
+    files = {}
+    for role, folder in (("left", left_dir), ("right", right_dir)):
+        if not folder.is_dir():
+            raise ManifestError(str(folder), f"{role} folder: no such folder")
+        files[role] = {p.name: p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    common = sorted(files["left"].keys() & files["right"].keys())
+    if not common:
+        raise ManifestError(f"{left_dir}, {right_dir}", "no file name is in both folders")
+    warnings = []
+    for role, other in (("left", "right"), ("right", "left")):
+        alone = sorted(files[role].keys() - files[other].keys())
+        if alone:
+            folder = left_dir if role == "left" else right_dir
+            warnings.append(f"{len(alone)} file(s) only in {folder} (no partner, not compared): {', '.join(alone)}")
+    jobs = [Job(i, name, files["left"][name], files["right"][name]) for i, name in enumerate(common)]
+    return jobs, warnings
+
+
+# -- the batch ----------------------------------------------------------------------------
+
+
+def settings_signature(encoder: Encoder, **options) -> str:
+    """What, besides the two texts, a report depends on (the inputs of ``Report.signature``)."""
+    params = AlignParams(**{k: options[k] for k in ALIGN_FIELDS if k in options})
+    langs = f"{options.get('left_lang') or 'auto'}-{options.get('right_lang') or 'auto'}"
+    return (
+        f"aligner:{__version__}|model:{encoder.identity}|prefix:{encoder.prefix.strip() or 'none'}"
+        f"|{params.signature()}|text:{TEXT_VERSION}|langs:{langs}|facts:{options.get('facts', True)}"
+    )
+
+
+def content_hash(left: bytes, right: bytes, signature: str) -> str:
+    digest = hashlib.sha256(HASH_VERSION.encode())
+    for part in (signature.encode(), left, right):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return "sha256:" + digest.hexdigest()
+
+
+def batch(
+    manifest_or_dirs: str | Path | Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    encoder: Encoder | None = None,
+    model: str | None = None,
+    model_revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    workers: int | None = None,
+    batch_pairs: int = DEFAULT_BATCH_PAIRS,
+    progress: BatchProgress | None = None,
+    **compare_options,
+) -> BatchResult:
+    """Compare every pair of a manifest (or of two folders) into ``out_dir``; see the module doc.
+
+    ``workers``: torch threads for encoding (default: torch's own, every core).
+    ``batch_pairs``: pairs whose segments are encoded in one call.
+    ``compare_options``: the keywords of :func:`aligner.compare` (``k``, ``threshold``, ...,
+    ``facts``, ``left_lang``, ``right_lang``, ``use_cache``) and ``max_bytes``.
+    Raises :class:`ManifestError` for an unusable manifest; a pair's own problem is recorded.
+    """
+    unknown = sorted(set(compare_options) - set(COMPARE_OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown option(s) {', '.join(unknown)}; valid: {', '.join(sorted(COMPARE_OPTIONS))}")
+    if batch_pairs < 1:
+        raise ValueError("batch_pairs must be at least 1")
+    jobs, warnings = read_jobs(manifest_or_dirs)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ManifestError(str(out), "output is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ManifestError(str(out), f"cannot create the output folder ({err.strerror or err})") from None
+    max_bytes = compare_options.pop("max_bytes", DEFAULT_MAX_BYTES)
+    use_cache = compare_options.pop("use_cache", True)
+    own_encoder = encoder is None
+    if own_encoder:
+        encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
+    runner = _Runner(jobs, out, encoder, workers=workers, max_bytes=max_bytes, options=compare_options)
+    try:
+        result = runner.run(batch_pairs, progress)
+    finally:
+        runner.close()
+        if own_encoder:
+            encoder.close()
+    result.warnings = warnings + result.warnings
+    return result
+
+
+class _Runner:
+    def __init__(self, jobs: list[Job], out: Path, encoder: Encoder, *, workers: int | None, max_bytes: int, options: dict):
+        self.jobs = jobs
+        self.out = out
+        self.reports = out / REPORTS
+        self.work = out / (REPORTS + WORK_SUFFIX)
+        self.encoder = _Prefetched(encoder, workers)
+        self.max_bytes = max_bytes
+        self.options = options
+        self.signature = settings_signature(encoder, **options)
+        self.known = _ok_lines(self.reports) | _ok_lines(self.work)  # content hash -> (file, offset)
+        self.records: dict[int, tuple[Path, int]] = {}  # job index -> (file, offset) of its line
+        self.rows: dict[int, dict] = {}
+        self.updates: dict[int, dict] = {}  # outer fields of reused lines
+        self._work = None
+
+    def run(self, batch_pairs: int, progress: BatchProgress | None) -> BatchResult:
+        result = BatchResult(reports_path=self.reports, summary_path=self.out / SUMMARY)
+        self._work = self.work.open("ab")
+        handled = 0
+        for start in range(0, len(self.jobs), batch_pairs):
+            group = self.jobs[start : start + batch_pairs]
+            ready = []
+            for job in group:
+                outcome = self._load(job)
+                if outcome is None:  # skipped: same content and settings already reported
+                    result.skipped += 1
+                elif isinstance(outcome, str):
+                    result.failed += 1
+                else:
+                    ready.append(outcome)
+                    continue
+                handled += 1
+                if progress:
+                    progress(handled, len(self.jobs))
+            self.encoder.prefetch([t for item in ready for t in item.texts])
+            for item in ready:
+                if self._compare(item):
+                    result.done += 1
+                else:
+                    result.failed += 1
+                handled += 1
+                if progress:
+                    progress(handled, len(self.jobs))
+            self.encoder.forget()
+        self._work.close()
+        self._work = None
+        self._finish()
+        return result
+
+    # one pair
+    def _load(self, job: Job):
+        """Read and hash a pair: None when already done, an error string, or a _Ready."""
+        digest = None
+        try:
+            left, right = self._read(job.left), self._read(job.right)
+            digest = content_hash(left, right, self.signature)
+            if digest in self.known:
+                self.records[job.index] = self.known[digest]
+                self.updates[job.index] = self._outer(job, digest)
+                self.rows[job.index] = None  # filled from the reused line at the end
+                return None
+            left_text, left_enc = decode_text(left, source=str(job.left))
+            right_text, right_enc = decode_text(right, source=str(job.right))
+            lang = self.options.get
+            texts = [
+                model_text(s.text)
+                for text, path, role in ((left_text, job.left, "left"), (right_text, job.right, "right"))
+                for s in prepare(text, path=str(path), lang=lang(f"{role}_lang"), role=role).segments
+            ]
+        except (CorpusError, AlignError) as err:
+            return self._error(job, digest, err)
+        except EmbeddingError:
+            raise
+        except Exception as err:  # recorded, never silent; the batch goes on
+            return self._error(job, digest, err)
+        return _Ready(job, digest, left_text, left_enc, right_text, right_enc, texts)
+
+    def _read(self, path: Path) -> bytes:
+        try:
+            if path.is_file() and path.stat().st_size <= self.max_bytes:
+                return path.read_bytes()
+        except OSError:
+            pass
+        read_article(path, max_bytes=self.max_bytes)  # raises the precise CorpusError
+        return path.read_bytes()  # pragma: no cover - a race: the file appeared or shrank meanwhile
+
+    def _compare(self, item: _Ready) -> bool:
+        job = item.job
+        try:
+            report = compare(
+                item.left_text, item.right_text, left_path=str(job.left), right_path=str(job.right),
+                left_encoding=item.left_encoding, right_encoding=item.right_encoding, encoder=self.encoder,
+                **self.options,
+            )
+        except EmbeddingError:
+            raise
+        except Exception as err:
+            self._error(job, item.digest, err)
+            return False
+        record = {**self._outer(job, item.digest), "status": "ok", "report": report.to_dict()}
+        self._append(job, record)
+        self.known[item.digest] = self.records[job.index]
+        return True
+
+    def _outer(self, job: Job, digest: str | None) -> dict:
+        return {"id": job.id, "left": str(job.left), "right": str(job.right), "metadata": job.metadata, "content_hash": digest}
+
+    def _error(self, job: Job, digest: str | None, err: Exception) -> str:
+        message = " ".join(str(err).split()) or type(err).__name__
+        if not isinstance(err, (CorpusError, AlignError)):
+            message = f"{type(err).__name__}: {message}"
+        self._append(job, {**self._outer(job, digest), "status": "error", "error": message})
+        return message
+
+    def _append(self, job: Job, record: dict) -> None:
+        offset = self._work.seek(0, os.SEEK_END)
+        self._work.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        self._work.flush()
+        self.records[job.index] = (self.work, offset)
+        self.rows[job.index] = summary_row(record)
+
+    # the final files, in manifest order
+    def _finish(self) -> None:
+        metadata_keys: list[str] = []
+        for job in self.jobs:
+            metadata_keys += [k for k in job.metadata if k not in metadata_keys]
+        columns = ["id", "left", "right", *metadata_keys, *SUMMARY_COLUMNS]
+        handles: dict[Path, object] = {}
+        tmp_reports = self.out / (REPORTS + ".tmp")
+        tmp_summary = self.out / (SUMMARY + ".tmp")
+        try:
+            with tmp_reports.open("wb") as reports, tmp_summary.open("w", encoding="utf-8", newline="") as summary:
+                writer = csv.DictWriter(summary, fieldnames=columns, extrasaction="ignore")
+                writer.writeheader()
+                for job in self.jobs:
+                    path, offset = self.records[job.index]
+                    handle = handles.get(path) or handles.setdefault(path, path.open("rb"))
+                    handle.seek(offset)
+                    line = handle.readline()
+                    row = self.rows[job.index]
+                    if job.index in self.updates:  # reused: the current manifest's id, paths and metadata
+                        record = json.loads(line)
+                        record.update(self.updates[job.index])
+                        report = record.get("report") or {}
+                        for side in ("left", "right"):
+                            if isinstance(report.get(side), dict):
+                                report[side]["path"] = record[side]
+                        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+                        row = summary_row(record)
+                    reports.write(line)
+                    writer.writerow({**{k: _cell(v) for k, v in job.metadata.items()}, **row})
+        finally:
+            for handle in handles.values():
+                handle.close()
+        os.replace(tmp_summary, self.out / SUMMARY)
+        os.replace(tmp_reports, self.reports)
+        self.work.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._work is not None:
+            self._work.close()
+        self.encoder.restore_threads()
+
+
+@dataclass
+class _Ready:
+    job: Job
+    digest: str
+    left_text: str
+    left_encoding: str
+    right_text: str
+    right_encoding: str
+    texts: list[str]
+
+
+def _ok_lines(path: Path) -> dict[str, tuple[Path, int]]:
+    """Content hash -> (file, offset) of each ``ok`` line of a reports file (a torn last line is ignored)."""
+    found: dict[str, tuple[Path, int]] = {}
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return found
+    with handle:
+        offset = 0
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if isinstance(record, dict) and record.get("status") == "ok" and record.get("content_hash"):
+                found[record["content_hash"]] = (path, offset)
+            offset += len(line)
+    return found
+
+
+def summary_row(record: dict) -> dict:
+    """One row of ``summary.csv`` from one ``reports.jsonl`` record."""
+    row = {"id": record.get("id"), "left": record.get("left"), "right": record.get("right"), "status": record.get("status")}
+    report = record.get("report")
+    if record.get("status") != "ok" or not isinstance(report, dict):
+        return {**row, "error": record.get("error", "")}
+    summary = report.get("summary", {})
+    for key in SUMMARY_COLUMNS[1:-2]:
+        row[key] = summary.get(key, "")
+    facts = report.get("facts")
+    if isinstance(facts, dict):
+        row["fact_conflicts"] = sum(v.get("conflicts", 0) for v in facts.get("summary", {}).values() if isinstance(v, dict))
+    return {**row, "error": ""}
+
+
+def _cell(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class _Prefetched:
+    """The batch's encoder: vectors of a whole group of pairs come from one ``encode`` call.
+
+    ``compare`` sees an ``Encoder`` (spec, identity, prefix, encode); texts it asks for
+    that were prefetched come from memory, anything else (merged spans) from the encoder.
+    """
+
+    def __init__(self, encoder: Encoder, workers: int | None) -> None:
+        self.inner = encoder
+        self.workers = workers
+        self._memo: dict[str, np.ndarray] = {}
+        self._threads: int | None = None
+
+    @property
+    def spec(self):
+        return self.inner.spec
+
+    @property
+    def identity(self) -> str:
+        return self.inner.identity
+
+    @property
+    def prefix(self) -> str:
+        return self.inner.prefix
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        unique = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if unique:
+            self._memo.update(zip(unique, self._encode(unique)))
+
+    def forget(self) -> None:
+        self._memo.clear()
+
+    def encode(self, texts: Sequence[str], *, progress=None) -> np.ndarray:
+        texts = list(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            self._memo.update(zip(missing, self._encode(missing)))
+        if not texts:
+            if self._memo:  # no need to load the model for the width
+                return np.zeros((0, next(iter(self._memo.values())).shape[0]), dtype=np.float32)
+            return self.inner.encode([])
+        return np.stack([self._memo[t] for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self.workers and self._threads is None:
+            import torch  # only when something is really encoded
+
+            self._threads = torch.get_num_threads()
+            torch.set_num_threads(self.workers)
+        return self.inner.encode(texts)
+
+    def restore_threads(self) -> None:
+        if self._threads is not None:
+            import torch
+
+            torch.set_num_threads(self._threads)
+            self._threads = None

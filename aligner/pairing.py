@@ -1,0 +1,422 @@
+"""``pair_articles``: which article of one collection covers the same event as which of the other.
+
+The CLI's ``aligner pair LEFT RIGHT`` wraps it.
+
+list → read and segment → one vector per article → kNN both ways (FAISS) → mutual best
+with a margin → proposed pairs.
+
+* **Document vectors**: ``embedding="mean"``: every segment's ``model_text`` is encoded
+  through the cached :class:`~embeddings.encoder.Encoder` and the article's vector is the
+  normalised mean; ``"head"``: the first :data:`HEAD_CHARS` characters encoded as one text
+  (the model reads its first 512 tokens); ``"both"`` (the default): the two concatenated
+  (cosine = the mean of the two cosines), which pairs best on the benchmark
+  (``benchmarks/PAIRING_RESULTS.md``).
+* **Centring**: each collection's mean vector is subtracted from its articles' vectors
+  (then re-normalised) when the collection has at least :data:`MIN_CENTRE_SIZE` articles:
+  what all articles of one side share (language, outlet, genre) otherwise dominates the
+  cosines.
+* **Candidates**: the ``k`` nearest articles on the other side (FAISS, both ways); with a
+  date window only articles whose dates lie within ``date_window_days`` of each other are
+  candidates (an article without a date is a candidate for all).
+* **Mutual best with a margin**: ``a`` and ``b`` pair when each is the other's best
+  candidate, their cosine reaches ``threshold`` and their margin — the cosine minus the
+  mean of the cosines of ``a``'s and ``b``'s ``k`` nearest candidates (both ways, as in
+  :func:`aligner.align.margin_matrix`) — reaches ``margin``. The margin is the pair's
+  score. Everything else is left out (no counterpart).
+
+Memory: no ``n × m`` matrix is ever built; searches return ``k``-sized rows. The exact
+``IndexFlatIP`` is used up to :data:`EXACT_MAX_SIZE` articles on the larger side, HNSW
+above (``index="auto"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
+from embeddings.index import VectorIndex
+
+# stage, done, total (as in aligner.pipeline)
+Progress = Callable[[str, int, int], None]
+
+DEFAULT_PAIR_THRESHOLD = 0.20  # least (centred) cosine of two articles' vectors
+DEFAULT_PAIR_MARGIN = 0.05  # least margin over the k nearest candidates, both ways
+DEFAULT_PAIR_K = 4
+EXACT_MAX_SIZE = 100_000  # index="auto": exact FlatIP up to this many articles on the larger side, HNSW above (measured: see README)
+CANDIDATES = 32  # neighbours fetched per article before the date window is applied
+MIN_CENTRE_SIZE = 3
+HEAD_CHARS = 1_500
+EMBEDDINGS = ("both", "mean", "head")
+INDEXES = ("auto", "exact", "hnsw")
+ENCODE_CHUNK = 256  # articles encoded per call (bounds memory for large collections)
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """One article to pair: its path (or any id when ``text`` is given) and its date, if known."""
+
+    path: str
+    date: dt.date | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    left: str
+    right: str
+    score: float  # margin: cosine minus the mean cosine of both articles' k nearest candidates
+    cosine: float
+
+    def to_dict(self) -> dict:
+        return {"left": self.left, "right": self.right, "score": round(self.score, 4), "cosine": round(self.cosine, 4)}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A mutual best pair of rows ``left`` and ``right`` (indexes into the vector arrays)."""
+
+    left: int
+    right: int
+    cosine: float
+    score: float
+
+
+class Pairing(list):
+    """The proposed pairs (a list of :class:`ProposedPair`, best score first), plus what was left out.
+
+    ``left_unpaired`` / ``right_unpaired``: articles read but given no counterpart;
+    ``skipped``: ``(path, one-line reason)`` for articles that could not be read;
+    ``index``: the index method used (``exact`` or ``hnsw``).
+    """
+
+    def __init__(self, pairs: Iterable[ProposedPair] = (), *, left_unpaired=(), right_unpaired=(), skipped=(),
+                 index: str = "exact") -> None:
+        super().__init__(pairs)
+        self.left_unpaired: list[str] = list(left_unpaired)
+        self.right_unpaired: list[str] = list(right_unpaired)
+        self.skipped: list[tuple[str, str]] = list(skipped)
+        self.index = index
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+def list_articles(source: str | Path) -> list[ArticleRef]:
+    """The articles of a folder (every visible regular file, sorted by name) or of a manifest.
+
+    A manifest is a CSV file with a header (column ``path``, else the first column; optional
+    ``date``) or a JSONL file (``.jsonl``/``.ndjson``; key ``path``, optional ``date``). Relative
+    paths are relative to the manifest's folder. Dates are ISO ``YYYY-MM-DD``; in a folder, a
+    ``YYYY-MM-DD`` in the file name is taken as the date. Raises :class:`CorpusError` for an
+    empty folder or an unusable manifest.
+    """
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_file())
+        if not files:
+            raise CorpusError(str(source), "folder has no article files")
+        return [ArticleRef(str(p), _date_in_name(p.name)) for p in files]
+    if not path.is_file():
+        raise CorpusError(str(source), "no such folder or manifest")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CorpusError(str(source), f"cannot read manifest: {getattr(err, 'strerror', None) or err}") from None
+    rows = _jsonl_rows(text, str(source)) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(text, str(source))
+    refs = []
+    for line, row in rows:
+        value = (row.get("path") or "").strip()
+        if not value:
+            raise CorpusError(str(source), f"line {line}: no path")
+        file = Path(value) if Path(value).is_absolute() else path.parent / value
+        refs.append(ArticleRef(str(file), _parse_date(row.get("date"), f"{source}: line {line}")))
+    if not refs:
+        raise CorpusError(str(source), "manifest lists no articles")
+    return refs
+
+
+def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if not header:
+        raise CorpusError(source, "manifest is empty")
+    names = [h.strip().lower() for h in header]
+    path_col = names.index("path") if "path" in names else 0
+    date_col = names.index("date") if "date" in names else None
+    rows = []
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        get = lambda col: values[col] if col is not None and col < len(values) else None  # noqa: E731
+        rows.append((line, {"path": get(path_col), "date": get(date_col)}))
+    return rows
+
+
+def _jsonl_rows(text: str, source: str) -> list[tuple[int, dict]]:
+    rows = []
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except ValueError as err:
+            raise CorpusError(source, f"line {line}: not JSON ({err.msg})") from None
+        if not isinstance(row, dict):
+            raise CorpusError(source, f"line {line}: expected an object with a \"path\" key")
+        rows.append((line, {"path": str(row.get("path") or ""), "date": row.get("date")}))
+    return rows
+
+
+def _parse_date(value, where: str) -> dt.date | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise CorpusError(where, f"date {value!r} is not YYYY-MM-DD") from None
+
+
+def _date_in_name(name: str) -> dt.date | None:
+    found = _DATE_IN_NAME.search(name)
+    if not found:
+        return None
+    try:
+        return dt.date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
+
+
+# -- vectors -----------------------------------------------------------------------------------
+
+
+def document_vectors(texts: Sequence[str], *, encoder, embedding: str = "both", progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """One L2-normalised float32 vector per article text (see the module's doc for ``embedding``)."""
+    from .pipeline import prepare
+    from .text import model_text
+
+    if embedding not in EMBEDDINGS:
+        raise ValueError(f"unknown embedding {embedding!r}; choose from {', '.join(EMBEDDINGS)}")
+    out: list[np.ndarray] = []
+    for start in range(0, len(texts), ENCODE_CHUNK):
+        chunk = texts[start : start + ENCODE_CHUNK]
+        parts = []
+        if embedding in ("mean", "both"):
+            pieces = [[model_text(s.text) for s in prepare(t).segments] for t in chunk]
+            flat = encoder.encode([p for doc in pieces for p in doc])
+            bounds = np.cumsum([0] + [len(doc) for doc in pieces])
+            parts.append(_normalise(np.stack([flat[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])])))
+        if embedding in ("head", "both"):
+            parts.append(encoder.encode([model_text(t[:HEAD_CHARS]) for t in chunk]))
+        out.append(np.hstack(parts))
+        if progress:
+            progress(min(start + ENCODE_CHUNK, len(texts)), len(texts))
+    vectors = np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+    return _normalise(vectors)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True) if x.size else np.ones((len(x), 1), np.float32)
+    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """Subtract the collection's mean vector and re-normalise (collections of MIN_CENTRE_SIZE or more)."""
+    if len(vectors) < MIN_CENTRE_SIZE:
+        return vectors
+    return _normalise(vectors - vectors.mean(axis=0, keepdims=True))
+
+
+# -- matching (pure) ---------------------------------------------------------------------------
+
+
+def choose_index(n_left: int, n_right: int, index: str = "auto") -> str:
+    """``exact`` or ``hnsw``: ``auto`` picks HNSW when the larger side exceeds :data:`EXACT_MAX_SIZE`."""
+    if index not in INDEXES:
+        raise ValueError(f"unknown index {index!r}; choose from {', '.join(INDEXES)}")
+    if index == "auto":
+        return "hnsw" if max(n_left, n_right) > EXACT_MAX_SIZE else "exact"
+    return index
+
+
+def match_vectors(
+    left: np.ndarray,
+    right: np.ndarray,
+    *,
+    threshold: float = DEFAULT_PAIR_THRESHOLD,
+    margin: float = DEFAULT_PAIR_MARGIN,
+    k: int = DEFAULT_PAIR_K,
+    left_dates: Sequence[dt.date | None] | None = None,
+    right_dates: Sequence[dt.date | None] | None = None,
+    date_window_days: int | None = None,
+    index: str = "auto",
+    centred: bool = True,
+) -> list[Match]:
+    """Mutual best matches of two sets of unit vectors, best score first (see the module's doc).
+
+    With one article on either side the margin is 0 by construction and is not required.
+    """
+    left, right = _normalise(left), _normalise(right)
+    if len(left) == 0 or len(right) == 0:
+        return []
+    if centred:
+        left, right = centre(left), centre(right)
+    method = choose_index(len(left), len(right), index)
+    window = date_window_days
+    ldays = _days(left_dates, len(left)) if window is not None else None
+    rdays = _days(right_dates, len(right)) if window is not None else None
+    best_lr, cos_lr, hood_l = _nearest(left, right, ldays, rdays, window, k, method)
+    best_rl, _, hood_r = _nearest(right, left, rdays, ldays, window, k, method)
+    need_margin = min(len(left), len(right)) > 1
+    matches = []
+    for i, j in enumerate(best_lr):
+        if j < 0 or best_rl[j] != i:
+            continue
+        cosine = float(cos_lr[i])
+        score = cosine - (float(hood_l[i]) + float(hood_r[j])) / 2.0
+        if cosine >= threshold and (score >= margin or not need_margin):
+            matches.append(Match(i, int(j), cosine, score))
+    matches.sort(key=lambda m: (-m.score, m.left))
+    return matches
+
+
+def _days(dates: Sequence[dt.date | None] | None, n: int) -> np.ndarray:
+    """Ordinal days as float, NaN when unknown."""
+    if dates is None:
+        return np.full(n, np.nan)
+    if len(dates) != n:
+        raise ValueError(f"{len(dates)} dates for {n} vectors")
+    return np.array([d.toordinal() if d is not None else np.nan for d in dates], dtype=np.float64)
+
+
+def _nearest(queries, items, qdays, idays, window, k, method):
+    """Per query: the best allowed item (-1 if none), its cosine, and the mean cosine of its k best allowed items."""
+    n, m = len(queries), len(items)
+    k = min(k, m)
+    fetch = min(m, max(CANDIDATES, k + 1) if window is not None else k)
+    found = VectorIndex(items, method=method).search(queries, fetch)
+    scores, ids = found.scores.astype(np.float32), found.ids
+    allowed = ids >= 0
+    if window is not None:
+        near = np.abs(qdays[:, None] - idays[np.maximum(ids, 0)]) <= window
+        allowed &= np.isnan(qdays)[:, None] | np.isnan(idays[np.maximum(ids, 0)]) | near
+    # allowed neighbours first, keeping their (descending) order
+    order = np.argsort(~allowed, axis=1, kind="stable")
+    scores = np.take_along_axis(scores, order, 1)
+    ids = np.take_along_axis(ids, order, 1)
+    count = allowed.sum(axis=1)
+    best = np.where(count > 0, ids[:, 0], -1)
+    best_cos = np.where(count > 0, scores[:, 0], -np.inf).astype(np.float32)
+    used = np.minimum(count, k)
+    mask = np.arange(scores.shape[1])[None, :] < used[:, None]
+    hood = np.where(used > 0, (scores * mask).sum(axis=1) / np.maximum(used, 1), 0.0)
+    if window is not None:
+        _fill_from_window(queries, items, qdays, idays, window, k, count, best, best_cos, hood)
+    return best, best_cos, hood
+
+
+def _fill_from_window(queries, items, qdays, idays, window, k, count, best, best_cos, hood) -> None:
+    """Exact search inside the date window for queries whose fetched neighbours held fewer than k allowed ones."""
+    undated = np.flatnonzero(np.isnan(idays))
+    dated = np.flatnonzero(~np.isnan(idays))
+    dated = dated[np.argsort(idays[dated], kind="stable")]
+    sorted_days = idays[dated]
+    for q in np.flatnonzero(count < k):
+        if np.isnan(qdays[q]):
+            continue  # an undated query allows every item: the fetched list was complete for it
+        lo = np.searchsorted(sorted_days, qdays[q] - window, side="left")
+        hi = np.searchsorted(sorted_days, qdays[q] + window, side="right")
+        pool = np.concatenate([dated[lo:hi], undated])
+        if len(pool) <= count[q]:
+            continue  # nothing beyond what was fetched
+        sims = items[pool] @ queries[q]
+        top = np.argsort(-sims, kind="stable")[:k]
+        best[q], best_cos[q] = pool[top[0]], sims[top[0]]
+        hood[q] = float(sims[top].mean())
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+
+def pair_articles(
+    left_docs: Sequence[ArticleRef | str | Path],
+    right_docs: Sequence[ArticleRef | str | Path],
+    *,
+    encoder,
+    threshold: float = DEFAULT_PAIR_THRESHOLD,
+    margin: float = DEFAULT_PAIR_MARGIN,
+    k: int = DEFAULT_PAIR_K,
+    date_window_days: int | None = None,
+    index: str = "auto",
+    embedding: str = "both",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+) -> Pairing:
+    """Propose which left article pairs with which right article.
+
+    ``left_docs``/``right_docs``: :class:`ArticleRef` (or paths). Articles that cannot be
+    read (or hold no sentence) are skipped and listed in ``result.skipped``. Returns a
+    :class:`Pairing`: the proposed pairs, best score first.
+    """
+    sides = {}
+    skipped: list[tuple[str, str]] = []
+    for role, docs in (("left", left_docs), ("right", right_docs)):
+        refs, texts = [], []
+        for doc in docs:
+            ref = doc if isinstance(doc, ArticleRef) else ArticleRef(str(doc))
+            try:
+                text = ref.text if ref.text is not None else read_article(ref.path, max_bytes=max_bytes).text
+                _check_has_sentences(text, ref.path)
+            except CorpusError as err:
+                skipped.append((ref.path, str(err)))
+                continue
+            refs.append(ref)
+            texts.append(text)
+        stage = f"encoding {role}"
+        report = (lambda done, total, stage=stage: progress(stage, done, total)) if progress else None
+        vectors = document_vectors(texts, encoder=encoder, embedding=embedding, progress=report) if texts else np.zeros((0, 1), np.float32)
+        sides[role] = (refs, vectors)
+    (lrefs, lvecs), (rrefs, rvecs) = sides["left"], sides["right"]
+    method = choose_index(len(lrefs), len(rrefs), index)
+    if progress:
+        progress("pairing", 0, 1)
+    matches = match_vectors(
+        lvecs, rvecs, threshold=threshold, margin=margin, k=k, index=method, date_window_days=date_window_days,
+        left_dates=[r.date for r in lrefs], right_dates=[r.date for r in rrefs],
+    ) if lrefs and rrefs else []
+    if progress:
+        progress("pairing", 1, 1)
+    pairs = [ProposedPair(lrefs[m.left].path, rrefs[m.right].path, m.score, m.cosine) for m in matches]
+    lpaired, rpaired = {m.left for m in matches}, {m.right for m in matches}
+    return Pairing(
+        pairs,
+        left_unpaired=[r.path for i, r in enumerate(lrefs) if i not in lpaired],
+        right_unpaired=[r.path for j, r in enumerate(rrefs) if j not in rpaired],
+        skipped=skipped,
+        index=method,
+    )
+
+
+def _check_has_sentences(text: str, source: str) -> None:
+    from .text import segment
+
+    if not segment(text):
+        raise CorpusError(source, "no sentences found (the text is empty or only punctuation)")
+
+
+def write_pairs_csv(pairs: Iterable[ProposedPair], out) -> None:
+    """The pairs as a CSV manifest ``left,right,score`` (what ``aligner batch`` reads) to a text stream."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["left", "right", "score"])
+    for pair in pairs:
+        writer.writerow([pair.left, pair.right, f"{pair.score:.4f}"])

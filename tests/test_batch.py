@@ -1,0 +1,219 @@
+"""`aligner batch`: manifests (CSV, JSONL, two folders), outputs, errors, resuming."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.batch import REPORTS, SUMMARY, WORK_SUFFIX, batch, read_jobs
+from aligner.cli import main
+from conftest import SAMPLES
+
+BATCH = SAMPLES / "batch"
+GOOD = ("library", "bridge", "science-fair")
+
+slow = pytest.mark.slow  # runs the real default model
+
+
+def _invoke(*args, cache_dir):
+    return CliRunner().invoke(main, ["batch", *map(str, args), "--cache-dir", str(cache_dir), "--quiet"])
+
+
+def _lines(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / REPORTS).read_text(encoding="utf-8").splitlines()]
+
+
+def _rows(out: Path) -> list[dict]:
+    with (out / SUMMARY).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    """A copy of the batch samples: ar/ and fa/ folders, broken pair included."""
+    shutil.copytree(BATCH, tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+@pytest.fixture(scope="module")
+def csv_run(cache_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("csv-run")
+    result = _invoke(BATCH / "manifest.csv", "--out", out, cache_dir=cache_dir)
+    assert result.exit_code == 0, (result.output, result.exception)
+    return out
+
+
+# -- manifests and outputs ------------------------------------------------------------------
+
+
+@slow
+def test_csv_manifest_lines_are_the_compare_json_reports(csv_run, cache_dir):
+    lines = _lines(csv_run)
+    assert [line["id"] for line in lines] == list(GOOD)  # manifest order
+    for line, name in zip(lines, GOOD):
+        left, right = BATCH / "ar" / f"{name}.txt", BATCH / "fa" / f"{name}.txt"
+        assert (line["status"], line["left"], line["right"]) == ("ok", str(left), str(right))
+        assert line["content_hash"].startswith("sha256:")
+        assert set(line["metadata"]) == {"date", "topic"}
+        result = CliRunner().invoke(main, ["compare", str(left), str(right), "--format", "json",
+                                           "--cache-dir", str(cache_dir), "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert line["report"] == json.loads(result.stdout)
+    assert not (csv_run / (REPORTS + WORK_SUFFIX)).exists()
+
+
+@slow
+def test_summary_csv_has_a_row_per_pair(csv_run):
+    rows = _rows(csv_run)
+    assert list(rows[0]) == ["id", "left", "right", "date", "topic", "status", "left_segments", "right_segments",
+                             "pairs", "left_only", "right_only", "left_coverage", "right_coverage", "fact_conflicts", "error"]
+    for row, line in zip(rows, _lines(csv_run)):
+        summary = line["report"]["summary"]
+        assert row["id"] == line["id"] and row["status"] == "ok" and row["error"] == ""
+        assert row["date"] == line["metadata"]["date"]
+        for key in ("left_segments", "right_segments", "pairs", "left_only", "right_only"):
+            assert int(row[key]) == summary[key]
+        assert float(row["left_coverage"]) == pytest.approx(summary["left_coverage"])
+        conflicts = sum(v["conflicts"] for v in line["report"]["facts"]["summary"].values())
+        assert int(row["fact_conflicts"]) == conflicts
+    bridge = next(r for r in rows if r["id"] == "bridge")
+    assert int(bridge["fact_conflicts"]) >= 1  # 120 m against 150 m
+
+
+@slow
+def test_jsonl_manifest_relative_paths_and_a_broken_pair(corpus, cache_dir, tmp_path):
+    sub = corpus / "lists"
+    sub.mkdir()
+    entries = [{"id": "b", "left": "../ar/bridge.txt", "right": "../fa/bridge.txt", "outlet": "x"},
+               {"id": "broken", "left": "../ar/broken.txt", "right": "../fa/broken.txt"},
+               {"left": "../ar/missing.txt", "right": "../fa/library.txt", "metadata": {"date": "2025"}},
+               {"id": "l", "left": "../ar/library.txt", "right": "../fa/library.txt"}]
+    manifest = sub / "pairs.jsonl"
+    manifest.write_text("\n".join(json.dumps(e) for e in entries) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _invoke(manifest, "--out", out, cache_dir=cache_dir)
+    assert result.exit_code == 1, result.output
+    lines = _lines(out)
+    assert [(l["id"], l["status"]) for l in lines] == [("b", "ok"), ("broken", "error"), ("3", "error"), ("l", "ok")]
+    assert lines[0]["metadata"] == {"outlet": "x"} and lines[2]["metadata"] == {"date": "2025"}
+    assert lines[0]["left"] == str(sub / "../ar/bridge.txt")
+    assert "binary" in lines[1]["error"] and "no such file" in lines[2]["error"]
+    assert all("\n" not in l.get("error", "") for l in lines)
+    assert [r["status"] for r in _rows(out)] == ["ok", "error", "error", "ok"]
+    assert _rows(out)[1]["error"] == lines[1]["error"]
+
+
+@slow
+def test_two_folders_pair_by_file_name_and_warn_about_the_rest(corpus, cache_dir, tmp_path):
+    (corpus / "ar" / "only-here.txt").write_text("خبر بلا شريك.\n", encoding="utf-8")
+    result = _invoke(corpus / "ar", corpus / "fa", "--out", tmp_path / "out", cache_dir=cache_dir)
+    assert result.exit_code == 1  # the broken pair
+    warnings = [l for l in result.stderr.splitlines() if "warning" in l]
+    assert len(warnings) == 1 and "only-here.txt" in warnings[0]
+    lines = _lines(tmp_path / "out")
+    assert [l["id"] for l in lines] == ["bridge.txt", "broken.txt", "library.txt", "science-fair.txt"]
+    assert [l["status"] for l in lines] == ["ok", "error", "ok", "ok"]
+
+
+# -- resuming ---------------------------------------------------------------------------------
+
+
+def _no_model(monkeypatch):
+    """Fail if anything is encoded: the model must not even be loaded."""
+    from embeddings.encoder import Encoder
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(Encoder, "_load", refuse)
+
+
+@slow
+def test_rerun_skips_everything_without_encoding(corpus, cache_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = batch(corpus / "manifest.csv", out, cache_dir=cache_dir)
+    assert (first.done, first.skipped, first.failed) == (3, 0, 0)
+    before = ((out / REPORTS).read_bytes(), (out / SUMMARY).read_bytes())
+    _no_model(monkeypatch)
+    again = batch(corpus / "manifest.csv", out, cache_dir=cache_dir, use_cache=False)  # no vector cache either
+    assert (again.done, again.skipped, again.failed) == (0, 3, 0)
+    assert ((out / REPORTS).read_bytes(), (out / SUMMARY).read_bytes()) == before
+    # an interrupted run leaves only the work file: its lines count as done too
+    (out / REPORTS).rename(out / (REPORTS + WORK_SUFFIX))
+    resumed = batch(corpus / "manifest.csv", out, cache_dir=cache_dir, use_cache=False)
+    assert resumed.skipped == 3 and (out / REPORTS).read_bytes() == before[0]
+
+
+@slow
+def test_a_changed_file_is_recomputed_and_errors_are_retried(corpus, cache_dir, tmp_path):
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "ar/broken.txt,fa/broken.txt,broken,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = batch(manifest, out, cache_dir=cache_dir)
+    assert (first.done, first.failed) == (3, 1)
+    fa = corpus / "fa" / "bridge.txt"
+    fa.write_text(fa.read_text(encoding="utf-8").replace("۱۵۰ متر", "۱۲۰ متر"), encoding="utf-8")
+    (corpus / "ar" / "broken.txt").write_text("مهرجان الزهور في مدينة رشت.\nبدأ اليوم مهرجان الزهور السنوي في حديقة المدينة.\n",
+                                             encoding="utf-8")
+    second = batch(manifest, out, cache_dir=cache_dir)
+    assert (second.done, second.skipped, second.failed) == (2, 2, 0)
+    lines = {l["id"]: l for l in _lines(out)}
+    assert "۱۲۰ متر" in lines["bridge"]["report"]["right"]["segments"][2]["text"]
+    assert lines["broken"]["status"] == "ok"
+    assert [l["id"] for l in _lines(out)] == [*GOOD, "broken"]
+
+
+@slow
+def test_grouping_does_not_change_the_reports(csv_run, cache_dir, tmp_path):
+    batch(BATCH / "manifest.csv", tmp_path / "one", cache_dir=cache_dir, batch_pairs=1)
+    assert _lines(tmp_path / "one") == _lines(csv_run)
+
+
+# -- bad input (no model needed) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("missing.csv", None, "no such file"),
+        ("empty.csv", "", "empty"),
+        ("header-only.csv", "left,right,id\n", "no pairs"),
+        ("one-column.csv", "left\nar/a.txt\n", "first two must be the left and right paths"),
+        ("short-row.csv", "left,right\nar/a.txt\n", "line 2"),
+        ("no-header.csv", "ar/library.txt,fa/library.txt\n", "header"),
+        ("bad.jsonl", '{"left": "a.txt"}\n', "needs 'left' and 'right'"),
+        ("not-json.jsonl", "{left\n", "not JSON"),
+        ("dup.csv", "left,right,id\na,b,x\nc,d,x\n", "used twice"),
+    ],
+)
+def test_a_bad_manifest_is_one_line_and_exit_2(tmp_path, name, content, message):
+    shutil.copytree(BATCH / "ar", tmp_path / "ar")
+    shutil.copytree(BATCH / "fa", tmp_path / "fa")
+    manifest = tmp_path / name
+    if content is not None:
+        manifest.write_text(content, encoding="utf-8")
+    result = _invoke(manifest, "--out", tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("aligner: error:")
+    assert message in result.stderr and str(manifest) in result.stderr
+
+
+def test_usage_errors(tmp_path):
+    three = _invoke(tmp_path, tmp_path, tmp_path, "--out", tmp_path / "o", cache_dir=tmp_path)
+    assert three.exit_code == 2
+    folders = _invoke(tmp_path / "nope", tmp_path, "--out", tmp_path / "o", cache_dir=tmp_path)
+    assert folders.exit_code == 2 and "no such folder" in folders.stderr
+    with pytest.raises(ValueError, match="valid:"):
+        batch(BATCH / "manifest.csv", tmp_path / "o", thresold=0.2)
+
+
+def test_read_jobs_resolves_relative_paths_and_keeps_metadata():
+    jobs, warnings = read_jobs(BATCH / "manifest.csv")
+    assert not warnings
+    assert [j.id for j in jobs] == list(GOOD)
+    assert jobs[0].left == BATCH / "ar" / "library.txt" and jobs[0].metadata == {"date": "2025-03-03", "topic": "culture"}
