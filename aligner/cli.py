@@ -77,6 +77,37 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
+def _stack(*decorators):
+    """Apply click options in the order they are listed (so --help lists them that way)."""
+
+    def apply(f):
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return apply
+
+
+model_and_alignment_options = _stack(
+    click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small."),
+    click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin."),
+    click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of the left text(s) (auto: from the script)."),
+    click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of the right text(s) (auto: from the script)."),
+    click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood."),
+    click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair."),
+    click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair."),
+    click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free)."),
+    click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs."),
+    click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
+    click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
+)
+
+cache_options = _stack(
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner]."),
+    click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache."),
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
 def main() -> None:
@@ -88,19 +119,8 @@ def main() -> None:
 @click.argument("right", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, envvar="ALIGNER_FORMAT", help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), envvar="ALIGNER_OUTPUT", help="Write to this file instead of stdout.")
-@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
-@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
-@click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of LEFT (auto: from its script).")
-@click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of RIGHT (auto: from its script).")
-@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood.")
-@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair.")
-@click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair.")
-@click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free).")
-@click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs.")
-@click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join.")
-@click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
-@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@model_and_alignment_options
+@cache_options
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Refuse input files larger than this.")
 @click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores (text, diff and html views).")
 @click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR", help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
@@ -283,20 +303,9 @@ class _BatchProgress:
 @main.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="MANIFEST | LEFT_DIR RIGHT_DIR", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), envvar="ALIGNER_BATCH_OUT", help="Folder for reports.jsonl and summary.csv (also where a re-run resumes).")
-@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
-@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
-@click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of the left articles (auto: from their script).")
-@click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of the right articles (auto: from their script).")
-@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood.")
-@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair.")
-@click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair.")
-@click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free).")
-@click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs.")
-@click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join.")
-@click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment.")
+@model_and_alignment_options
 @click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (fact_conflicts in summary.csv).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
-@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@cache_options
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Record input files larger than this as errors.")
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="Torch threads for encoding [default: torch's, one per core].")
@@ -369,8 +378,7 @@ from .pairing import (  # noqa: E402
 @click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True, envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded head of the text, or both (see README).")
 @click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
 @click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner].")
-@click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache.")
+@cache_options
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Skip (and report) article files larger than this.")
 @click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
