@@ -174,6 +174,7 @@ def render_text(
     console = Console(
         width=width or 120, force_terminal=color, no_color=not color, color_system="standard" if color else None,
         highlight=False, soft_wrap=False, emoji=False, markup=False, legacy_windows=False,
+        force_jupyter=False,  # a string is wanted, even inside a notebook
     )
     with console.capture() as cap:
         console.print(ReportView(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below))
