@@ -38,10 +38,9 @@ from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, decode_text, read_ar
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
-from . import __version__
 from .align import AlignError, AlignParams
-from .pipeline import TEXT_VERSION, compare, prepare
-from .text import model_text
+from .pipeline import TEXT_VERSION, Document, compare_documents, model_texts, prepare
+from .report import settings_line
 
 REPORTS = "reports.jsonl"
 SUMMARY = "summary.csv"
@@ -216,12 +215,16 @@ def _folder_jobs(left_dir: Path, right_dir: Path) -> tuple[list[Job], list[str]]
 
 def settings_signature(encoder: Encoder, **options) -> str:
     """What, besides the two texts, a report depends on (the inputs of ``Report.signature``)."""
-    params = AlignParams(**{k: options[k] for k in ALIGN_FIELDS if k in options})
     langs = f"{options.get('left_lang') or 'auto'}-{options.get('right_lang') or 'auto'}"
-    return (
-        f"aligner:{__version__}|model:{encoder.identity}|prefix:{encoder.prefix.strip() or 'none'}"
-        f"|{params.signature()}|text:{TEXT_VERSION}|langs:{langs}|facts:{options.get('facts', True)}"
+    line = settings_line(
+        model_identity=encoder.identity, prefix=encoder.prefix, params=align_params(options),
+        text_version=TEXT_VERSION, langs=langs,
     )
+    return f"{line}|facts:{options.get('facts', True)}"
+
+
+def align_params(options: dict) -> AlignParams:
+    return AlignParams(**{k: options[k] for k in ALIGN_FIELDS if k in options})
 
 
 def content_hash(left: bytes, right: bytes, signature: str) -> str:
@@ -292,6 +295,7 @@ class _Runner:
         self.max_bytes = max_bytes
         self.options = options
         self.signature = settings_signature(encoder, **options)
+        self.params = align_params(options)
         self.known = _ok_lines(self.reports) | _ok_lines(self.work)  # content hash -> (file, offset)
         self.records: dict[int, tuple[Path, int]] = {}  # job index -> (file, offset) of its line
         self.rows: dict[int, dict] = {}
@@ -344,21 +348,18 @@ class _Runner:
                 self.updates[job.index] = self._outer(job, digest)
                 self.rows[job.index] = None  # filled from the reused line at the end
                 return None
-            left_text, left_enc = decode_text(left, source=str(job.left))
-            right_text, right_enc = decode_text(right, source=str(job.right))
-            lang = self.options.get
-            texts = [
-                model_text(s.text)
-                for text, path, role in ((left_text, job.left, "left"), (right_text, job.right, "right"))
-                for s in prepare(text, path=str(path), lang=lang(f"{role}_lang"), role=role).segments
-            ]
+            left_doc, right_doc = (self._prepare(data, path, role) for data, path, role in ((left, job.left, "left"), (right, job.right, "right")))
         except (CorpusError, AlignError) as err:
             return self._error(job, digest, err)
         except EmbeddingError:
             raise
         except Exception as err:  # recorded, never silent; the batch goes on
             return self._error(job, digest, err)
-        return _Ready(job, digest, left_text, left_enc, right_text, right_enc, texts)
+        return _Ready(job, digest, left_doc, right_doc)
+
+    def _prepare(self, data: bytes, path: Path, role: str) -> Document:
+        text, encoding = decode_text(data, source=str(path))
+        return prepare(text, path=str(path), encoding=encoding, lang=self.options.get(f"{role}_lang"), role=role)
 
     def _read(self, path: Path) -> bytes:
         try:
@@ -372,10 +373,9 @@ class _Runner:
     def _compare(self, item: _Ready) -> bool:
         job = item.job
         try:
-            report = compare(
-                item.left_text, item.right_text, left_path=str(job.left), right_path=str(job.right),
-                left_encoding=item.left_encoding, right_encoding=item.right_encoding, encoder=self.encoder,
-                **self.options,
+            report = compare_documents(
+                item.left_doc, item.right_doc, encoder=self.encoder, params=self.params,
+                facts=self.options.get("facts", True),
             )
         except EmbeddingError:
             raise
@@ -451,11 +451,12 @@ class _Runner:
 class _Ready:
     job: Job
     digest: str
-    left_text: str
-    left_encoding: str
-    right_text: str
-    right_encoding: str
-    texts: list[str]
+    left_doc: Document
+    right_doc: Document
+
+    @property
+    def texts(self) -> list[str]:
+        return model_texts(self.left_doc) + model_texts(self.right_doc)
 
 
 def _ok_lines(path: Path) -> dict[str, tuple[Path, int]]:

@@ -44,6 +44,10 @@ import numpy as np
 from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
 from embeddings.index import VectorIndex
 
+from .align import Centring
+from .pipeline import Document, model_texts, prepare
+from .text import model_text
+
 # stage, done, total (as in aligner.pipeline)
 Progress = Callable[[str, int, int], None]
 
@@ -199,24 +203,21 @@ def _date_in_name(name: str) -> dt.date | None:
 # -- vectors -----------------------------------------------------------------------------------
 
 
-def document_vectors(texts: Sequence[str], *, encoder, embedding: str = "both", progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """One L2-normalised float32 vector per article text (see the module's doc for ``embedding``)."""
-    from .pipeline import prepare
-    from .text import model_text
-
+def document_vectors(texts: Sequence[str | Document], *, encoder, embedding: str = "both", progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """One L2-normalised float32 vector per article (a text, or a :class:`Document` already prepared)."""
     if embedding not in EMBEDDINGS:
         raise ValueError(f"unknown embedding {embedding!r}; choose from {', '.join(EMBEDDINGS)}")
     out: list[np.ndarray] = []
     for start in range(0, len(texts), ENCODE_CHUNK):
-        chunk = texts[start : start + ENCODE_CHUNK]
+        chunk = [t if isinstance(t, Document) else prepare(t) for t in texts[start : start + ENCODE_CHUNK]]
         parts = []
         if embedding in ("mean", "both"):
-            pieces = [[model_text(s.text) for s in prepare(t).segments] for t in chunk]
+            pieces = [model_texts(doc) for doc in chunk]
             flat = encoder.encode([p for doc in pieces for p in doc])
             bounds = np.cumsum([0] + [len(doc) for doc in pieces])
             parts.append(_normalise(np.stack([flat[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])])))
         if embedding in ("head", "both"):
-            parts.append(encoder.encode([model_text(t[:HEAD_CHARS]) for t in chunk]))
+            parts.append(encoder.encode([model_text(doc.text[:HEAD_CHARS]) for doc in chunk]))
         out.append(np.hstack(parts))
         if progress:
             progress(min(start + ENCODE_CHUNK, len(texts)), len(texts))
@@ -228,13 +229,6 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True) if x.size else np.ones((len(x), 1), np.float32)
     return (x / np.maximum(norms, 1e-12)).astype(np.float32)
-
-
-def centre(vectors: np.ndarray) -> np.ndarray:
-    """Subtract the collection's mean vector and re-normalise (collections of MIN_CENTRE_SIZE or more)."""
-    if len(vectors) < MIN_CENTRE_SIZE:
-        return vectors
-    return _normalise(vectors - vectors.mean(axis=0, keepdims=True))
 
 
 # -- matching (pure) ---------------------------------------------------------------------------
@@ -270,7 +264,7 @@ def match_vectors(
     if len(left) == 0 or len(right) == 0:
         return []
     if centred:
-        left, right = centre(left), centre(right)
+        left, right = (Centring(x, min_size=MIN_CENTRE_SIZE)(x) for x in (left, right))
     method = choose_index(len(left), len(right), index)
     window = date_window_days
     ldays = _days(left_dates, len(left)) if window is not None else None
@@ -301,7 +295,7 @@ def _days(dates: Sequence[dt.date | None] | None, n: int) -> np.ndarray:
 
 def _nearest(queries, items, qdays, idays, window, k, method):
     """Per query: the best allowed item (-1 if none), its cosine, and the mean cosine of its k best allowed items."""
-    n, m = len(queries), len(items)
+    m = len(items)
     k = min(k, m)
     fetch = min(m, max(CANDIDATES, k + 1) if window is not None else k)
     found = VectorIndex(items, method=method).search(queries, fetch)
@@ -371,20 +365,20 @@ def pair_articles(
     sides = {}
     skipped: list[tuple[str, str]] = []
     for role, docs in (("left", left_docs), ("right", right_docs)):
-        refs, texts = [], []
+        refs, prepared = [], []
         for doc in docs:
             ref = doc if isinstance(doc, ArticleRef) else ArticleRef(str(doc))
             try:
                 text = ref.text if ref.text is not None else read_article(ref.path, max_bytes=max_bytes).text
-                _check_has_sentences(text, ref.path)
+                article = prepare(text, path=ref.path)  # raises for a text with no sentence
             except CorpusError as err:
                 skipped.append((ref.path, str(err)))
                 continue
             refs.append(ref)
-            texts.append(text)
+            prepared.append(article)
         stage = f"encoding {role}"
         report = (lambda done, total, stage=stage: progress(stage, done, total)) if progress else None
-        vectors = document_vectors(texts, encoder=encoder, embedding=embedding, progress=report) if texts else np.zeros((0, 1), np.float32)
+        vectors = document_vectors(prepared, encoder=encoder, embedding=embedding, progress=report) if prepared else np.zeros((0, 1), np.float32)
         sides[role] = (refs, vectors)
     (lrefs, lvecs), (rrefs, rvecs) = sides["left"], sides["right"]
     method = choose_index(len(lrefs), len(rrefs), index)
@@ -405,13 +399,6 @@ def pair_articles(
         skipped=skipped,
         index=method,
     )
-
-
-def _check_has_sentences(text: str, source: str) -> None:
-    from .text import segment
-
-    if not segment(text):
-        raise CorpusError(source, "no sentences found (the text is empty or only punctuation)")
 
 
 def write_pairs_csv(pairs: Iterable[ProposedPair], out) -> None:

@@ -104,6 +104,20 @@ def compare(
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
     encoder = encoder or Encoder(model, cache_dir=cache_dir, use_cache=use_cache)
+    return compare_documents(left_doc, right_doc, encoder=encoder, params=params, facts=facts, progress=progress)
+
+
+def compare_documents(
+    left_doc: Document,
+    right_doc: Document,
+    *,
+    encoder: Encoder,
+    params: AlignParams | None = None,
+    facts: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """:func:`compare` on two documents already read and segmented by :func:`prepare`."""
+    params = params or AlignParams()
     vectors = {side: _encode_segments(encoder, doc, side, progress) for side, doc in (("left", left_doc), ("right", right_doc))}
     docs = {"left": left_doc, "right": right_doc}
 
@@ -122,8 +136,8 @@ def compare(
             left_doc.segments, right_doc.segments, alignment.pairs, left_lang=left_doc.lang, right_lang=right_doc.lang
         )
     return Report(
-        left=Side(left_path, left_doc.lang, left_encoding, left_doc.segments),
-        right=Side(right_path, right_doc.lang, right_encoding, right_doc.segments),
+        left=Side(left_doc.path, left_doc.lang, left_doc.encoding, left_doc.segments),
+        right=Side(right_doc.path, right_doc.lang, right_doc.encoding, right_doc.segments),
         alignment=alignment,
         model=ModelInfo(encoder.spec.name, encoder.identity, encoder.prefix, encoder.spec.kind),
         text_version=TEXT_VERSION,
@@ -147,8 +161,13 @@ def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: i
     )
 
 
+def model_texts(doc: Document) -> list[str]:
+    """What the model sees of each segment, in order."""
+    return [model_text(s.text) for s in doc.segments]
+
+
 def _encode_segments(encoder: Encoder, doc: Document, side: str, progress: Progress | None) -> np.ndarray:
-    texts = [model_text(s.text) for s in doc.segments]
+    texts = model_texts(doc)
     stage = f"encoding {side}"
     report = (lambda done, total: progress(stage, done, total)) if progress else None
     return encoder.encode(texts, progress=report)

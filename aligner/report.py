@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import __version__
-from .align import Alignment, Pair
+from .align import AlignParams, Alignment, Pair
 from .facts import FactReport
 from .text import Segment
 
@@ -84,10 +84,9 @@ class Report:
     @property
     def signature(self) -> str:
         """Everything a result depends on, as one line (cf. sacrebleu's signatures)."""
-        return (
-            f"aligner:{__version__}|model:{self.model.identity}|prefix:{self.model.prefix.strip() or 'none'}"
-            f"|{self.alignment.params.signature()}|text:{self.text_version}"
-            f"|langs:{self.left.lang}-{self.right.lang}"
+        return settings_line(
+            model_identity=self.model.identity, prefix=self.model.prefix, params=self.alignment.params,
+            text_version=self.text_version, langs=f"{self.left.lang}-{self.right.lang}",
         )
 
     @property
@@ -120,6 +119,14 @@ class Report:
             "warnings": list(self.warnings),
             "facts": self.facts.to_dict() if self.facts is not None else None,
         }
+
+
+def settings_line(*, model_identity: str, prefix: str, params: AlignParams, text_version: str, langs: str) -> str:
+    """The signature's format: version, model, prefix, alignment settings, text handling, languages."""
+    return (
+        f"aligner:{__version__}|model:{model_identity}|prefix:{prefix.strip() or 'none'}"
+        f"|{params.signature()}|text:{text_version}|langs:{langs}"
+    )
 
 
 def _coverage(segments: list[Segment], covered: set[int]) -> float:

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from aligner.facts import check_texts, name_key, pair_details, pair_markers, same_name
-from aligner.facts._lex import tokenize
 from aligner.facts.compare import extract_document
 from aligner.facts.numbers import parse_digits
 from aligner.text import Segment
