@@ -28,10 +28,9 @@ from difflib import SequenceMatcher
 from ._lex import COMMA, Token, forms, norm
 from .model import Fact
 
-_KEY = str.maketrans({
-    "پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك", "ک": "ك", "ی": "ي", "ى": "ي", "ئ": "ي", "ؤ": "و", "أ": "ا", "إ": "ا",
-    "آ": "ا", "ٱ": "ا", "ة": "ه", "ۀ": "ه", "ء": None, "\u200c": None, "\u200d": None, "\u0640": None,
-})
+# Applied after ``norm`` (text.matching_key), which has already unified ى ئ أ إ آ ٱ ة ۀ ؤ and
+# removed ZWNJ, ZWJ and tatweel: what is left are the letters Persian adds, and the hamza.
+_KEY = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك", "ک": "ك", "ی": "ي", "ء": None})
 _LOOSE = str.maketrans({"ف": "و", "غ": "ك", "ق": "ك", "ط": "ت", "ص": "س", "ث": "س", "ض": "ز", "ظ": "ز", "ذ": "ز",
                         "ح": "ه", "ع": "ا"})
 
