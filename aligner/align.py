@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from embeddings.index import VectorIndex
+from embeddings.index import mean_neighbour_similarity
 
 # Defaults, documented in the README; changing one changes every report's signature.
 DEFAULT_K = 4
@@ -134,8 +134,8 @@ def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int, index: str = "
     cos = left @ right.T
     if cos.size == 0:
         return cos, cos.copy()
-    left_hood = VectorIndex(right, method=index).search(left, k).scores.mean(axis=1)
-    right_hood = VectorIndex(left, method=index).search(right, k).scores.mean(axis=1)
+    left_hood = mean_neighbour_similarity(left, right, k, method=index)
+    right_hood = mean_neighbour_similarity(right, left, k, method=index)
     margin = cos - (left_hood[:, None] + right_hood[None, :]) / 2.0
     return cos, margin
 
@@ -240,12 +240,11 @@ def link_competitively(cos: np.ndarray, margin: np.ndarray, *, threshold: float,
     return links
 
 
-def average_spans(vectors: np.ndarray, weights: np.ndarray | None = None) -> Callable[[list[tuple[int, int]]], np.ndarray]:
-    """A stand-in for encoding joined text: the weighted, renormalised mean of the parts."""
-    w = np.ones(len(vectors), np.float32) if weights is None else np.asarray(weights, np.float32)
+def average_spans(vectors: np.ndarray) -> Callable[[list[tuple[int, int]]], np.ndarray]:
+    """A stand-in for encoding joined text: the renormalised mean of the parts."""
 
     def spans(ranges: list[tuple[int, int]]) -> np.ndarray:
-        out = np.stack([(vectors[a:b] * w[a:b, None]).sum(axis=0) for a, b in ranges]) if ranges else np.zeros((0, vectors.shape[1]), np.float32)
+        out = np.stack([vectors[a:b].sum(axis=0) for a, b in ranges]) if ranges else np.zeros((0, vectors.shape[1]), np.float32)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     return spans

