@@ -18,15 +18,23 @@ News coverage is not translation: facts are reordered and dropped. The method:
    segment at most once, while the score reaches ``threshold`` and the cosine
    reaches ``min_cosine``. The first links taken are the mutual nearest
    neighbours.
-   Parallel documents: when the confident links cover most of the shorter
-   document and nearly all of them lie on the best in-order matching of the
-   whole document, the text is a translation, not coverage; that in-order
-   matching (with the lower gap bar) replaces the links, keeping any confident
-   link it leaves untouched.
-4. Gap filling: between two links that are neighbours in both documents'
-   order, the unpaired segments are matched in order with a lower bar
-   (``fill_threshold`` on the margin): in parallel stretches, weakly similar
-   sentences between two confident pairs are each other's counterparts.
+   Parallel documents: the longest in-order chain of those links cuts both
+   documents into gaps. In a translation every gap holds as many segments on
+   each side (one-to-one), whatever the links missed; in two outlets' coverage,
+   each side drops its own sentences and the gaps are uneven. When the chain
+   covers a fair share of the shorter document and the gaps are even (at most
+   :data:`PARALLEL_IMBALANCE` of all segments unaccounted for), the text is a
+   translation: the best in-order matching of the whole document, with a low
+   bar (:data:`PARALLEL_BAR`), replaces the links, keeping any confident link it
+   leaves untouched.
+4. Filling by order (other documents): an unpaired cell whose diagonal
+   neighbourhood holds accepted links (within :data:`FILL_STEPS` segments
+   before it and after it; a document's start and end count as links) is
+   paired when its margin reaches ``fill_threshold``, or that plus
+   :data:`ONE_SIDE_EXTRA` when only one side of it is anchored. Cells are taken
+   best margin first and each new link anchors its neighbours in turn, so a run
+   of weak pairs between two confident ones fills in, and a moved block fills
+   around its own links.
 5. Merging: a pair grows by an adjacent unpaired segment (up to ``max_merge``
    segments on a side) when the joined text matches the other side better than
    the pair did by at least ``merge_gain``, so one sentence can pair with the two
@@ -38,6 +46,7 @@ exactly once in the result.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,19 +60,22 @@ DEFAULT_THRESHOLD = 0.14
 DEFAULT_MIN_COSINE = 0.25
 DEFAULT_MAX_MERGE = 3
 DEFAULT_MERGE_GAIN = 0.1
-DEFAULT_SUPPORT = 1.0
-DEFAULT_FILL_THRESHOLD = -0.03
-# Inside a gap, a pair still needs this share of --min-cosine.
-FILL_COSINE_SHARE = 0.5
+DEFAULT_SUPPORT = 1.25
+DEFAULT_FILL_THRESHOLD = 0.015
 # Diagonal steps to the previous/next alignment that count as "in order": drops
 # of one segment on either side between two neighbouring pairs are common.
 SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
-# How much lower the gap-filling bar is in a gap with as many segments on each side.
-SQUARE_GAP_BONUS = 0.1
-# A document is treated as parallel when its confident links cover this share of
-# the shorter side and this share of them lie on the best in-order matching.
-MONOTONE_AGREEMENT = 0.9
-MONOTONE_COVERAGE = 0.6
+# Filling by order: a link up to this many segments before (and after) a cell on
+# both sides anchors it; a cell anchored on one side only needs this much more margin.
+FILL_STEPS = 2
+ONE_SIDE_EXTRA = 0.015
+# A document is a translation when the in-order chain of its confident links
+# covers this share of the shorter side and the gaps between them leave at most
+# this share of all segments without a same-size counterpart gap; its in-order
+# matching then pairs cells down to this margin.
+PARALLEL_MIN_CHAIN = 0.3
+PARALLEL_IMBALANCE = 0.06
+PARALLEL_BAR = -0.3
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -163,41 +175,82 @@ def neighbour_support(margin: np.ndarray, *, edge: float) -> np.ndarray:
     return (np.maximum(before, 0.0) + np.maximum(after, 0.0)) / 2.0
 
 
-def fill_gaps(
-    links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float, max_gap: int = 3
+def fill_by_order(
+    links: list[tuple[int, int]], margin: np.ndarray, *, threshold: float, one_side_extra: float = ONE_SIDE_EXTRA, steps: int = FILL_STEPS
 ) -> list[tuple[int, int]]:
-    """Extra links inside the gaps between links that stand in order.
+    """Extra links for unpaired cells that accepted links anchor in order.
 
-    A gap is the rectangle between two links that are neighbours in both
-    documents' order (no other link falls between them on either side), or
-    between a document edge and the first or last such link. Its unlinked
-    segments are paired by a monotone best-weight matching that accepts weaker
-    evidence than a free link needs: the neighbours' order vouches for them.
-    Between a document's edge and its first or last link, only short gaps (at
-    most ``max_gap`` segments on either side) are filled: one link and a long
-    stretch to the edge are no evidence of parallel text.
+    A cell is anchored before when a link lies 1..``steps`` segments before it on
+    both sides (the documents' start counts), and after likewise (their end
+    counts). Anchored on both sides, it needs a margin of ``threshold``; on one
+    side, by a link rather than an edge, ``threshold + one_side_extra``. The best such cell is linked first, and
+    the new link anchors its own neighbours.
     """
-    n, m = cos.shape
-    chain = [(-1, -1), *sorted(links), (n, m)]
-    linked_right = sorted(j for _, j in links)
+    n, m = margin.shape
+    pad = steps
+    anchors = np.zeros((n + 2 * pad, m + 2 * pad), dtype=np.int8)  # 2: a link, 1: a document edge
+    anchors[:pad, :pad] = 1  # before both documents start
+    anchors[pad + n :, pad + m :] = 1  # after both end
+    free_rows, free_cols = np.ones(n, bool), np.ones(m, bool)
+    for i, j in links:
+        anchors[pad + i, pad + j] = 2
+        free_rows[i] = free_cols[j] = False
     extra: list[tuple[int, int]] = []
-    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
-        if j1 <= j0 or _any_between(linked_right, j0, j1) or (i0 < 0 and i1 == n):
-            continue  # out of order, another link inside, or no link at all: no order to lean on
-        rows, cols = list(range(i0 + 1, i1)), list(range(j0 + 1, j1))
-        at_edge = i0 < 0 or i1 == n
-        if rows and cols and (not at_edge or max(len(rows), len(cols)) <= max_gap):
-            # equal counts between two pairs: the stretch is most likely parallel
-            bar = threshold - SQUARE_GAP_BONUS if len(rows) == len(cols) and not at_edge else threshold
-            floor = -1.0 if bar < threshold else min_cosine
-            extra += _monotone_matching(rows, cols, cos, margin, threshold=bar, min_cosine=floor)
+    while free_rows.any() and free_cols.any():
+        before = np.zeros((n, m), dtype=np.int8)
+        after = np.zeros((n, m), dtype=np.int8)
+        for a in range(1, steps + 1):
+            for b in range(1, steps + 1):
+                before = np.maximum(before, anchors[pad - a : pad - a + n, pad - b : pad - b + m])
+                after = np.maximum(after, anchors[pad + a : pad + a + n, pad + b : pad + b + m])
+        both = (before > 0) & (after > 0)
+        # an edge anchors a cell only together with a link on its other side
+        one = (before == 2) | (after == 2)
+        bar = np.where(both, threshold, threshold + one_side_extra)
+        ok = (both | one) & (margin >= bar) & free_rows[:, None] & free_cols[None, :]
+        if not ok.any():
+            break
+        i, j = np.unravel_index(np.argmax(np.where(ok, margin, -np.inf)), margin.shape)
+        extra.append((int(i), int(j)))
+        anchors[pad + i, pad + j] = True
+        free_rows[i] = free_cols[j] = False
     return extra
 
 
-def _any_between(sorted_values: list[int], low: int, high: int) -> bool:
-    import bisect
+def in_order_chain(links: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subset of ``links`` in the same order in both documents (sorted by left index)."""
+    ordered = sorted(links)
+    tails: list[int] = []  # tails[p]: smallest right index ending an in-order chain of length p + 1
+    tail_at: list[int] = []  # index in ``ordered`` of that link
+    previous = [-1] * len(ordered)
+    for k, (_, j) in enumerate(ordered):
+        p = bisect.bisect_left(tails, j)
+        if p == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[p] = j
+            tail_at[p] = k
+        previous[k] = tail_at[p - 1] if p else -1
+    chain = []
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chain.append(ordered[k])
+        k = previous[k]
+    return chain[::-1]
 
-    return bisect.bisect_right(sorted_values, low) < bisect.bisect_left(sorted_values, high)
+
+def gap_imbalance(chain: list[tuple[int, int]], n: int, m: int) -> float:
+    """Share of all segments left over when each gap between chain links pairs one to one."""
+    points = [(-1, -1), *chain, (n, m)]
+    uneven = sum(abs((i1 - i0) - (j1 - j0)) for (i0, j0), (i1, j1) in zip(points, points[1:]))
+    return uneven / (n + m)
+
+
+def looks_parallel(links: list[tuple[int, int]], n: int, m: int) -> bool:
+    """Whether the confident links say the two documents are a translation (see the module doc)."""
+    chain = in_order_chain(links)
+    return len(chain) >= max(3, PARALLEL_MIN_CHAIN * min(n, m)) and gap_imbalance(chain, n, m) <= PARALLEL_IMBALANCE
 
 
 def _monotone_matching(rows: list[int], cols: list[int], cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float) -> list[tuple[int, int]]:
@@ -273,9 +326,10 @@ def align(
     score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
     links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
     if params.fill_threshold is not None:
-        links = _prefer_in_order(links, cos, margin, bar=params.fill_threshold - SQUARE_GAP_BONUS)
-    if params.fill_threshold is not None:
-        links += fill_gaps(links, cos, margin, threshold=params.fill_threshold, min_cosine=params.min_cosine * FILL_COSINE_SHARE)
+        if looks_parallel(links, n, m):
+            links = _translation_links(links, cos, margin)
+        else:
+            links += fill_by_order(links, margin, threshold=params.fill_threshold)
     spans = _SpanVectors(left, right, span_encoder, centring)
     pairs = [Pair((i,), (j,), float(cos[i, j]), float(score[i, j])) for i, j in links]
     if params.max_merge > 1:
@@ -293,14 +347,10 @@ def align(
     return result
 
 
-def _prefer_in_order(links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray, *, bar: float) -> list[tuple[int, int]]:
-    """The whole document's in-order matching, when the confident links say the text is parallel."""
+def _translation_links(links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray) -> list[tuple[int, int]]:
+    """The whole document's in-order matching, plus the confident links it leaves untouched."""
     n, m = cos.shape
-    if len(links) < max(3, MONOTONE_COVERAGE * min(n, m)):
-        return links
-    whole = _monotone_matching(list(range(n)), list(range(m)), cos, margin, threshold=bar, min_cosine=-1.0)
-    if len(set(links) & set(whole)) < MONOTONE_AGREEMENT * len(links):
-        return links
+    whole = _monotone_matching(list(range(n)), list(range(m)), cos, margin, threshold=PARALLEL_BAR, min_cosine=-1.0)
     rows, cols = {i for i, _ in whole}, {j for _, j in whole}
     return whole + [(i, j) for i, j in links if i not in rows and j not in cols]
 

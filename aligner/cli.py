@@ -97,7 +97,7 @@ model_and_alignment_options = _stack(
     click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair."),
     click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair."),
     click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free)."),
-    click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for pairing inside a gap between two in-order pairs."),
+    click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for a pair anchored in order by the pairs around it."),
     click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
     click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align import AlignError, AlignParams, align
+from aligner.align import AlignError, AlignParams, align, fill_by_order, gap_imbalance, in_order_chain, looks_parallel
 
 
 def _unit(x):
@@ -105,3 +105,41 @@ def test_sparse_links_in_order_do_not_make_a_document_parallel(topics):
     right = _doc(rng, np.concatenate([topics[:3], extra[8:]]))
     result = align(left, right)
     assert {(p.left, p.right) for p in result.pairs} == {((i,), (i,)) for i in range(3)}
+
+
+def test_the_in_order_chain_skips_a_moved_link():
+    # (3, 0) is a sentence moved to the top on the right; the rest keeps its order
+    links = [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5)]
+    assert in_order_chain(links) == [(0, 1), (1, 2), (2, 3), (4, 5)]
+    assert in_order_chain([]) == []
+
+
+def test_even_gaps_mean_a_translation_and_uneven_gaps_mean_coverage():
+    # a translation: links missed here and there, but each gap has as many sentences on both sides
+    translation = [(0, 0), (3, 3), (4, 4), (8, 8), (9, 9)]
+    assert gap_imbalance(translation, 12, 12) == 0.0
+    assert looks_parallel(translation, 12, 12)
+    # two outlets: each drops its own sentences, so the gaps differ in size
+    coverage = [(0, 0), (2, 1), (3, 4), (6, 5), (7, 8), (10, 9)]
+    assert gap_imbalance(coverage, 12, 12) > 0.2
+    assert not looks_parallel(coverage, 12, 12)
+
+
+def test_too_few_links_never_make_a_document_parallel():
+    assert not looks_parallel([(0, 0), (5, 5)], 6, 6)
+
+
+def test_order_fills_a_weak_pair_between_two_links_but_not_beside_one_edge():
+    margin = np.full((5, 5), -0.2, np.float32)
+    margin[2, 2] = 0.02  # weak, between the links (1, 1) and (3, 3): paired
+    margin[4, 4] = 0.02  # weak, after (3, 3) and next to the end: paired (anchored on both sides)
+    margin[0, 1] = 0.02  # weak but anchored only by the documents' start and nothing after: not paired
+    extra = fill_by_order([(1, 1), (3, 3)], margin, threshold=0.015)
+    assert sorted(extra) == [(2, 2), (4, 4)]
+
+
+def test_order_filling_needs_more_margin_with_a_link_on_one_side_only():
+    margin = np.full((6, 6), -0.2, np.float32)
+    margin[1, 1] = 0.02  # after the link (0, 0), nothing linked after it within reach
+    assert fill_by_order([(0, 0), (5, 5)], margin, threshold=0.015, one_side_extra=0.01) == []
+    assert fill_by_order([(0, 0), (5, 5)], margin, threshold=0.015, one_side_extra=0.0) == [(1, 1)]
