@@ -18,7 +18,7 @@ def tiny_run(cache_dir):
     from benchmarks.quality import run_quality
 
     try:
-        rows, bench = run_quality(docs=2, methods=["aligner", "margin-mnn"], splits=("dev",), cache_dir=str(cache_dir))
+        rows, bench = run_quality(docs=2, methods=["aligner", "margin-mnn"], splits=("dev", "test"), cache_dir=str(cache_dir))
     except SourceUnavailable as err:  # pragma: no cover - depends on registry access
         pytest.skip(str(err))
     if bench.skipped:
@@ -41,6 +41,16 @@ def test_our_aligner_pairs_most_units_on_parallel_udhr(tiny_run):
     rows, _ = tiny_run
     ours = next(r for r in rows if r.method == "aligner" and r.set_name == "udhr-parallel")
     assert ours.outcome.scores.pair_f1 >= 0.9
+
+
+@pytest.mark.parametrize("set_name", ["quran-parallel", "udhr-parallel"])
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_our_aligner_invents_no_one_sided_content_in_a_translation(tiny_run, set_name, split):
+    # test split of the Quran: surahs 54-56, short formulaic verses the model finds hard
+    rows, _ = tiny_run
+    ours = next(r for r in rows if r.method == "aligner" and r.set_name == set_name and r.split == split)
+    assert (ours.outcome.scores.left_only_f1, ours.outcome.scores.right_only_f1) == (1.0, 1.0)
+    assert ours.outcome.scores.pair_f1 >= 0.98
 
 
 def test_results_markdown_names_the_command_and_every_set(tiny_run):
