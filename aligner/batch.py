@@ -15,10 +15,15 @@ hash (both files' bytes and the settings that change a report) already has an
 ``ok`` line in ``reports.jsonl`` (or in the work file of an interrupted run) is
 skipped; errors are retried.
 
-Cores: one :class:`~embeddings.encoder.Encoder` serves the whole batch, so the model
-loads once. The segments of ``batch_pairs`` pairs are encoded in one call (fuller,
-length-sorted batches for torch, which already uses every core inside the process);
-then each pair is aligned from those vectors. See README, "Batch".
+Engines: both share everything here — reading the jobs, content hashes and resuming
+(:class:`ReportStore`), loading a pair (:func:`load_pair`), comparing a group of prepared
+pairs (:func:`compare_prepared`), the records and the final files — and differ only in where
+prepared pairs get their vectors and reports. ``engine="local"``: one
+:class:`~embeddings.encoder.Encoder` serves the whole batch, so the model loads once; the
+segments of ``batch_pairs`` pairs are encoded in one call (fuller, length-sorted batches for
+torch, which already uses every core inside the process), then each pair is aligned from
+those vectors. ``engine="ray"``: the same groups go through Ray tasks and a pool of encoding
+actors (:mod:`aligner.ray_engine`). See README, "Batch" and "Scale out with Ray".
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +53,7 @@ WORK_SUFFIX = ".work"
 HASH_VERSION = "aligner-batch/1"
 # Pairs whose segments are encoded in one call (README "Batch": measured on 2 cores).
 DEFAULT_BATCH_PAIRS = 8
+ENGINES = ("local", "ray")
 SUMMARY_COLUMNS = (
     "status", "left_segments", "right_segments", "pairs", "left_only", "right_only",
     "left_coverage", "right_coverage", "fact_conflicts", "error",
@@ -210,7 +216,7 @@ def _folder_jobs(left_dir: Path, right_dir: Path) -> tuple[list[Job], list[str]]
     return jobs, warnings
 
 
-# -- the batch ----------------------------------------------------------------------------
+# -- what every engine shares ---------------------------------------------------------------------
 
 
 def settings_signature(encoder: Encoder, **options) -> str:
@@ -235,167 +241,164 @@ def content_hash(left: bytes, right: bytes, signature: str) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def batch(
-    manifest_or_dirs: str | Path | Sequence[str | Path],
-    out_dir: str | Path,
-    *,
-    encoder: Encoder | None = None,
-    model: str | None = None,
-    model_revision: str | None = None,
-    cache_dir: str | Path | None = None,
-    workers: int | None = None,
-    batch_pairs: int = DEFAULT_BATCH_PAIRS,
-    progress: BatchProgress | None = None,
-    **compare_options,
-) -> BatchResult:
-    """Compare every pair of a manifest (or of two folders) into ``out_dir``; see the module doc.
+@dataclass(frozen=True)
+class PairSettings:
+    """Everything besides the encoder that loading and comparing one pair needs (picklable: Ray ships it)."""
 
-    ``workers``: torch threads for encoding (default: torch's own, every core).
-    ``batch_pairs``: pairs whose segments are encoded in one call.
-    ``compare_options``: the keywords of :func:`aligner.compare` (``k``, ``threshold``, ...,
-    ``facts``, ``left_lang``, ``right_lang``, ``use_cache``) and ``max_bytes``.
-    Raises :class:`ManifestError` for an unusable manifest; a pair's own problem is recorded.
-    """
-    unknown = sorted(set(compare_options) - set(COMPARE_OPTIONS))
-    if unknown:
-        raise ValueError(f"unknown option(s) {', '.join(unknown)}; valid: {', '.join(sorted(COMPARE_OPTIONS))}")
-    if batch_pairs < 1:
-        raise ValueError("batch_pairs must be at least 1")
-    jobs, warnings = read_jobs(manifest_or_dirs)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ManifestError(str(out), "output is not a folder")
+    signature: str  # settings_signature(): part of every content hash
+    params: AlignParams
+    facts: bool = True
+    left_lang: str | None = None
+    right_lang: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def from_options(cls, encoder: Encoder, options: dict, max_bytes: int = DEFAULT_MAX_BYTES) -> PairSettings:
+        return cls(
+            signature=settings_signature(encoder, **options), params=align_params(options),
+            facts=options.get("facts", True), left_lang=options.get("left_lang"),
+            right_lang=options.get("right_lang"), max_bytes=max_bytes,
+        )
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """One pair's result: its ``reports.jsonl`` record, or ``record=None`` when its hash is already done."""
+
+    index: int  # the job's index in the manifest
+    digest: str | None
+    record: dict | None
+
+
+@dataclass
+class Prepared:
+    """A pair read, hashed and segmented, waiting for its vectors."""
+
+    job: Job
+    digest: str
+    left_doc: Document
+    right_doc: Document
+
+    @property
+    def texts(self) -> list[str]:
+        return model_texts(self.left_doc) + model_texts(self.right_doc)
+
+
+def load_pair(job: Job, settings: PairSettings, known: Container[str] = ()) -> Prepared | PairOutcome:
+    """Read and hash a pair: a skip (its hash is in ``known``), an error record, or a :class:`Prepared` pair."""
+    digest = None
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ManifestError(str(out), f"cannot create the output folder ({err.strerror or err})") from None
-    max_bytes = compare_options.pop("max_bytes", DEFAULT_MAX_BYTES)
-    use_cache = compare_options.pop("use_cache", True)
-    own_encoder = encoder is None
-    if own_encoder:
-        encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
-    runner = _Runner(jobs, out, encoder, workers=workers, max_bytes=max_bytes, options=compare_options)
+        left, right = _read(job.left, settings.max_bytes), _read(job.right, settings.max_bytes)
+        digest = content_hash(left, right, settings.signature)
+        if digest in known:
+            return PairOutcome(job.index, digest, None)
+        left_doc = _prepare(left, job.left, "left", settings.left_lang)
+        right_doc = _prepare(right, job.right, "right", settings.right_lang)
+    except EmbeddingError:
+        raise
+    except Exception as err:  # recorded, never silent; the batch goes on
+        return PairOutcome(job.index, digest, error_record(job, digest, err))
+    return Prepared(job, digest, left_doc, right_doc)
+
+
+def compare_prepared(items: Sequence[Prepared], encoder: PrefetchingEncoder, settings: PairSettings) -> Iterator[PairOutcome]:
+    """Encode the sentences of all ``items`` in one call, then align (and check facts of) each pair in turn."""
+    encoder.prefetch([t for item in items for t in item.texts])
     try:
-        result = runner.run(batch_pairs, progress)
+        for item in items:
+            try:
+                report = compare_documents(
+                    item.left_doc, item.right_doc, encoder=encoder, params=settings.params, facts=settings.facts,
+                )
+            except EmbeddingError:
+                raise
+            except Exception as err:
+                yield PairOutcome(item.job.index, item.digest, error_record(item.job, item.digest, err))
+                continue
+            record = {**outer_record(item.job, item.digest), "status": "ok", "report": report.to_dict()}
+            yield PairOutcome(item.job.index, item.digest, record)
     finally:
-        runner.close()
-        if own_encoder:
-            encoder.close()
-    result.warnings = warnings + result.warnings
-    return result
+        encoder.forget()
 
 
-class _Runner:
-    def __init__(self, jobs: list[Job], out: Path, encoder: Encoder, *, workers: int | None, max_bytes: int, options: dict):
+def outer_record(job: Job, digest: str | None) -> dict:
+    return {"id": job.id, "left": str(job.left), "right": str(job.right), "metadata": job.metadata, "content_hash": digest}
+
+
+def error_record(job: Job, digest: str | None, err: Exception | str) -> dict:
+    if isinstance(err, str):
+        message = err
+    else:
+        message = " ".join(str(err).split()) or type(err).__name__
+        if not isinstance(err, (CorpusError, AlignError)):
+            message = f"{type(err).__name__}: {message}"
+    return {**outer_record(job, digest), "status": "error", "error": message}
+
+
+def groups(jobs: Sequence[Job], size: int) -> Iterator[list[Job]]:
+    """Consecutive jobs, ``size`` at a time: the same groups in every engine."""
+    for start in range(0, len(jobs), size):
+        yield list(jobs[start : start + size])
+
+
+def _prepare(data: bytes, path: Path, role: str, lang: str | None) -> Document:
+    text, encoding = decode_text(data, source=str(path))
+    return prepare(text, path=str(path), encoding=encoding, lang=lang, role=role)
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.is_file() and path.stat().st_size <= max_bytes:
+            return path.read_bytes()
+    except OSError:
+        pass
+    read_article(path, max_bytes=max_bytes)  # raises the precise CorpusError
+    return path.read_bytes()  # pragma: no cover - a race: the file appeared or shrank meanwhile
+
+
+class ReportStore:
+    """The output folder: which hashes are done, the work file, and the final files in manifest order.
+
+    Every engine hands it one :class:`PairOutcome` per job (:meth:`add`); :meth:`finish` writes
+    ``reports.jsonl`` and ``summary.csv``. A job's line is taken once, from the last outcome
+    added for it, so nothing is written twice.
+    """
+
+    def __init__(self, jobs: Sequence[Job], out: Path, progress: BatchProgress | None = None) -> None:
         self.jobs = jobs
         self.out = out
         self.reports = out / REPORTS
         self.work = out / (REPORTS + WORK_SUFFIX)
-        self.encoder = _Prefetched(encoder, workers)
-        self.max_bytes = max_bytes
-        self.options = options
-        self.signature = settings_signature(encoder, **options)
-        self.params = align_params(options)
+        self.progress = progress
         self.known = _ok_lines(self.reports) | _ok_lines(self.work)  # content hash -> (file, offset)
         self.records: dict[int, tuple[Path, int]] = {}  # job index -> (file, offset) of its line
-        self.rows: dict[int, dict] = {}
+        self.rows: dict[int, dict | None] = {}
         self.updates: dict[int, dict] = {}  # outer fields of reused lines
-        self._work = None
-
-    def run(self, batch_pairs: int, progress: BatchProgress | None) -> BatchResult:
-        result = BatchResult(reports_path=self.reports, summary_path=self.out / SUMMARY)
+        self.result = BatchResult(reports_path=self.reports, summary_path=out / SUMMARY)
         self._work = self.work.open("ab")
-        handled = 0
-        for start in range(0, len(self.jobs), batch_pairs):
-            group = self.jobs[start : start + batch_pairs]
-            ready = []
-            for job in group:
-                outcome = self._load(job)
-                if outcome is None:  # skipped: same content and settings already reported
-                    result.skipped += 1
-                elif isinstance(outcome, str):
-                    result.failed += 1
-                else:
-                    ready.append(outcome)
-                    continue
-                handled += 1
-                if progress:
-                    progress(handled, len(self.jobs))
-            self.encoder.prefetch([t for item in ready for t in item.texts])
-            for item in ready:
-                if self._compare(item):
-                    result.done += 1
-                else:
-                    result.failed += 1
-                handled += 1
-                if progress:
-                    progress(handled, len(self.jobs))
-            self.encoder.forget()
-        self._work.close()
-        self._work = None
-        self._finish()
-        return result
 
-    # one pair
-    def _load(self, job: Job):
-        """Read and hash a pair: None when already done, an error string, or a _Ready."""
-        digest = None
-        try:
-            left, right = self._read(job.left), self._read(job.right)
-            digest = content_hash(left, right, self.signature)
-            if digest in self.known:
-                self.records[job.index] = self.known[digest]
-                self.updates[job.index] = self._outer(job, digest)
-                self.rows[job.index] = None  # filled from the reused line at the end
-                return None
-            left_doc, right_doc = (self._prepare(data, path, role) for data, path, role in ((left, job.left, "left"), (right, job.right, "right")))
-        except (CorpusError, AlignError) as err:
-            return self._error(job, digest, err)
-        except EmbeddingError:
-            raise
-        except Exception as err:  # recorded, never silent; the batch goes on
-            return self._error(job, digest, err)
-        return _Ready(job, digest, left_doc, right_doc)
+    @property
+    def handled(self) -> int:
+        return self.result.total
 
-    def _prepare(self, data: bytes, path: Path, role: str) -> Document:
-        text, encoding = decode_text(data, source=str(path))
-        return prepare(text, path=str(path), encoding=encoding, lang=self.options.get(f"{role}_lang"), role=role)
-
-    def _read(self, path: Path) -> bytes:
-        try:
-            if path.is_file() and path.stat().st_size <= self.max_bytes:
-                return path.read_bytes()
-        except OSError:
-            pass
-        read_article(path, max_bytes=self.max_bytes)  # raises the precise CorpusError
-        return path.read_bytes()  # pragma: no cover - a race: the file appeared or shrank meanwhile
-
-    def _compare(self, item: _Ready) -> bool:
-        job = item.job
-        try:
-            report = compare_documents(
-                item.left_doc, item.right_doc, encoder=self.encoder, params=self.params,
-                facts=self.options.get("facts", True),
-            )
-        except EmbeddingError:
-            raise
-        except Exception as err:
-            self._error(job, item.digest, err)
-            return False
-        record = {**self._outer(job, item.digest), "status": "ok", "report": report.to_dict()}
-        self._append(job, record)
-        self.known[item.digest] = self.records[job.index]
-        return True
-
-    def _outer(self, job: Job, digest: str | None) -> dict:
-        return {"id": job.id, "left": str(job.left), "right": str(job.right), "metadata": job.metadata, "content_hash": digest}
-
-    def _error(self, job: Job, digest: str | None, err: Exception) -> str:
-        message = " ".join(str(err).split()) or type(err).__name__
-        if not isinstance(err, (CorpusError, AlignError)):
-            message = f"{type(err).__name__}: {message}"
-        self._append(job, {**self._outer(job, digest), "status": "error", "error": message})
-        return message
+    def add(self, outcome: PairOutcome) -> None:
+        job = self.jobs[outcome.index]
+        if outcome.index in self.records:
+            raise RuntimeError(f"pair {job.id!r} was reported twice")  # an engine bug, never silent
+        if outcome.record is None:  # skipped: same content and settings already reported
+            self.records[job.index] = self.known[outcome.digest]
+            self.updates[job.index] = outer_record(job, outcome.digest)
+            self.rows[job.index] = None  # filled from the reused line at the end
+            self.result.skipped += 1
+        else:
+            self._append(job, outcome.record)
+            if outcome.record["status"] == "ok":
+                self.known[outcome.digest] = self.records[job.index]
+                self.result.done += 1
+            else:
+                self.result.failed += 1
+        if self.progress:
+            self.progress(self.handled, len(self.jobs))
 
     def _append(self, job: Job, record: dict) -> None:
         offset = self._work.seek(0, os.SEEK_END)
@@ -404,8 +407,12 @@ class _Runner:
         self.records[job.index] = (self.work, offset)
         self.rows[job.index] = summary_row(record)
 
-    # the final files, in manifest order
-    def _finish(self) -> None:
+    def finish(self) -> BatchResult:
+        """Both final files in manifest order (temporary file, then rename); the work file goes."""
+        self.close()
+        missing = [job.id for job in self.jobs if job.index not in self.records]
+        if missing:
+            raise RuntimeError(f"{len(missing)} pair(s) got no result: {', '.join(missing[:5])}")
         metadata_keys: list[str] = []
         for job in self.jobs:
             metadata_keys += [k for k in job.metadata if k not in metadata_keys]
@@ -440,23 +447,101 @@ class _Runner:
         os.replace(tmp_summary, self.out / SUMMARY)
         os.replace(tmp_reports, self.reports)
         self.work.unlink(missing_ok=True)
+        return self.result
 
     def close(self) -> None:
         if self._work is not None:
             self._work.close()
-        self.encoder.restore_threads()
+            self._work = None
 
 
-@dataclass
-class _Ready:
-    job: Job
-    digest: str
-    left_doc: Document
-    right_doc: Document
+# -- the batch ----------------------------------------------------------------------------
 
-    @property
-    def texts(self) -> list[str]:
-        return model_texts(self.left_doc) + model_texts(self.right_doc)
+
+def batch(
+    manifest_or_dirs: str | Path | Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    encoder: Encoder | None = None,
+    model: str | None = None,
+    model_revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    workers: int | None = None,
+    batch_pairs: int = DEFAULT_BATCH_PAIRS,
+    progress: BatchProgress | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    **compare_options,
+) -> BatchResult:
+    """Compare every pair of a manifest (or of two folders) into ``out_dir``; see the module doc.
+
+    ``engine``: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see
+    :mod:`aligner.ray_engine`; ``address`` as for ``ray.init``, None starts a local instance).
+    ``workers``: local, torch threads for encoding (default: torch's own, every core); ray,
+    encoding actors (default: the cluster's CPUs less one).
+    ``batch_pairs``: pairs whose segments are encoded in one call.
+    ``compare_options``: the keywords of :func:`aligner.compare` (``k``, ``threshold``, ...,
+    ``facts``, ``left_lang``, ``right_lang``, ``use_cache``) and ``max_bytes``.
+    Raises :class:`ManifestError` for an unusable manifest; a pair's own problem is recorded.
+    """
+    unknown = sorted(set(compare_options) - set(COMPARE_OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown option(s) {', '.join(unknown)}; valid: {', '.join(sorted(COMPARE_OPTIONS))}")
+    if batch_pairs < 1:
+        raise ValueError("batch_pairs must be at least 1")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    jobs, warnings = read_jobs(manifest_or_dirs)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ManifestError(str(out), "output is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ManifestError(str(out), f"cannot create the output folder ({err.strerror or err})") from None
+    max_bytes = compare_options.pop("max_bytes", DEFAULT_MAX_BYTES)
+    use_cache = compare_options.pop("use_cache", True)
+    if engine == "ray":
+        from . import ray_engine
+
+        result = ray_engine.run_batch(
+            jobs, out, encoder=encoder, model=model, model_revision=model_revision, cache_dir=cache_dir,
+            use_cache=use_cache, workers=workers, batch_pairs=batch_pairs, progress=progress, address=address,
+            max_bytes=max_bytes, options=compare_options,
+        )
+    else:
+        own_encoder = encoder is None
+        if own_encoder:
+            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
+        try:
+            settings = PairSettings.from_options(encoder, compare_options, max_bytes)
+            result = _run_local(jobs, out, PrefetchingEncoder(encoder, workers), settings, batch_pairs, progress)
+        finally:
+            if own_encoder:
+                encoder.close()
+    result.warnings = warnings + result.warnings
+    return result
+
+
+def _run_local(jobs: list[Job], out: Path, encoder: PrefetchingEncoder, settings: PairSettings, batch_pairs: int,
+               progress: BatchProgress | None) -> BatchResult:
+    """The local engine: one encoder in this process, groups of ``batch_pairs`` pairs in manifest order."""
+    store = ReportStore(jobs, out, progress)
+    try:
+        for group in groups(jobs, batch_pairs):
+            ready = []
+            for job in group:
+                loaded = load_pair(job, settings, store.known)
+                if isinstance(loaded, Prepared):
+                    ready.append(loaded)
+                else:
+                    store.add(loaded)
+            for outcome in compare_prepared(ready, encoder, settings):
+                store.add(outcome)
+        return store.finish()
+    finally:
+        store.close()
+        encoder.restore_threads()
 
 
 def _ok_lines(path: Path) -> dict[str, tuple[Path, int]]:
@@ -498,7 +583,7 @@ def _cell(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-class _Prefetched:
+class PrefetchingEncoder:
     """The batch's encoder: vectors of a whole group of pairs come from one ``encode`` call.
 
     ``compare`` sees an ``Encoder`` (spec, identity, prefix, encode); texts it asks for

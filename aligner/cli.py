@@ -27,6 +27,7 @@ from .views import FORMATS
 from .views.rows import PARTIAL_BELOW
 
 LANG_CHOICES = ("auto", "ar", "fa")
+ENGINE_CHOICES = ("local", "ray")
 BIDI_CHOICES = ("auto", "app", "terminal")
 PAGED_FORMATS = ("text", "diff")
 
@@ -106,6 +107,17 @@ cache_options = _stack(
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner]."),
     click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache."),
 )
+
+engine_options = _stack(
+    click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="local", show_default=True, envvar="ALIGNER_ENGINE", help='Where to encode: this process, or a Ray cluster (needs pip install "aligner[ray]"; see README, Scale out with Ray).'),
+    click.option("--address", default=None, envvar="ALIGNER_RAY_ADDRESS", help="With --engine ray: 'auto' or HOST:PORT of a running Ray head [default: start a local Ray instance for this command and stop it after]."),
+    click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="local: torch threads for encoding [default: torch's, one per core]; ray: encoding actors, one CPU and model copy each [default: the cluster's CPUs less one]."),
+)
+
+
+def _check_engine(engine: str, address: str | None) -> None:
+    if address and engine != "ray":
+        raise click.UsageError("--address needs --engine ray")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -308,10 +320,10 @@ class _BatchProgress:
 @cache_options
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Record input files larger than this as errors.")
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
-@click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="Torch threads for encoding [default: torch's, one per core].")
+@engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
 def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold,
-          max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, workers, quiet) -> None:
+          max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
 
     Writes OUT/reports.jsonl (one line per pair: the compare --format json report, or the
@@ -323,26 +335,35 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     from embeddings.models import EmbeddingError
 
     from . import batch as batch_module
+    from .ray_engine import RayEngineError
 
     if len(inputs) > 2:
         raise click.UsageError(f"expected a manifest or two folders, got {len(inputs)} paths")
+    _check_engine(engine, address)
+    options = dict(
+        workers=workers, batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, left_lang=left_lang,
+        right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine, support=support,
+        fill_threshold=fill_threshold, max_merge=max_merge, merge_gain=merge_gain, facts=facts, max_bytes=max_bytes,
+    )
+    source = inputs[0] if len(inputs) == 1 else inputs
     try:
         with _BatchProgress(not quiet) as progress:
-            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                              convert_progress=progress.convert if not quiet else None)
-            if encoder.spec.note and not quiet:
-                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
-            try:
+            if engine == "ray":  # each actor builds its own encoder on its node
+                _note(model, model_revision, quiet)
                 result = batch_module.batch(
-                    inputs[0] if len(inputs) == 1 else inputs, out_dir, encoder=encoder, workers=workers,
-                    batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, progress=progress,
-                    left_lang=left_lang, right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine,
-                    support=support, fill_threshold=fill_threshold, max_merge=max_merge, merge_gain=merge_gain,
-                    facts=facts, max_bytes=max_bytes,
+                    source, out_dir, engine="ray", address=address, model=model, model_revision=model_revision,
+                    cache_dir=cache_dir, use_cache=not no_cache, progress=progress, **options,
                 )
-            finally:
-                encoder.close()
-    except (CorpusError, EmbeddingError) as err:
+            else:
+                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                                  convert_progress=progress.convert if not quiet else None)
+                if encoder.spec.note and not quiet:
+                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                try:
+                    result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
+                finally:
+                    encoder.close()
+    except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for warning in result.warnings:
         click.echo(f"aligner: warning: {warning}", err=True)
@@ -353,6 +374,15 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
         )
     if result.failed:
         sys.exit(1)
+
+
+def _note(model: str | None, revision: str | None, quiet: bool) -> None:
+    """The model's note (e.g. the hub fallback), for engines that build their encoders elsewhere."""
+    from embeddings.models import resolve_model
+
+    spec = resolve_model(model, revision=revision)
+    if spec.note and not quiet:
+        click.echo(f"aligner: note: {spec.note}", err=True)
 
 
 # -- pair -------------------------------------------------------------------------------------
@@ -374,16 +404,17 @@ from .pairing import (  # noqa: E402
 @click.option("--margin", type=float, default=DEFAULT_PAIR_MARGIN, show_default=True, envvar="ALIGNER_PAIR_MARGIN", help="Least margin (cosine minus the mean cosine of both articles' k nearest candidates).")
 @click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_PAIR_K, show_default=True, envvar="ALIGNER_PAIR_K", help="Neighbours in the margin's neighbourhood.")
 @click.option("--date-window", type=click.IntRange(0), default=None, envvar="ALIGNER_DATE_WINDOW", help="Only pair articles at most this many days apart (when both dates are known).")
-@click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True, envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, hnsw, or auto (exact up to 100,000 articles a side).")
+@click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True, envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, ivf, hnsw, or auto (exact up to 10,000 articles a side, ivf above).")
 @click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True, envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded head of the text, or both (see README).")
 @click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
 @click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
 @cache_options
 @click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Skip (and report) article files larger than this.")
+@engine_options
 @click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
 def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model, model_revision, cache_dir, no_cache,
-         max_bytes, verbose, quiet) -> None:
+         max_bytes, engine, address, workers, verbose, quiet) -> None:
     """Find which LEFT article covers the same event as which RIGHT article.
 
     LEFT and RIGHT are folders (every visible file is an article; a YYYY-MM-DD in a file
@@ -397,23 +428,33 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     from embeddings.models import EmbeddingError
 
     from .pairing import list_articles, pair_articles, write_pairs_csv
+    from .ray_engine import DocumentEmbedder, RayEngineError
 
+    _check_engine(engine, address)
+    options = dict(threshold=threshold, margin=margin, k=k, date_window_days=date_window, index=index,
+                   embedding=embedding, max_bytes=max_bytes)
     try:
         left_refs, right_refs = list_articles(left), list_articles(right)
         with _Progress(not quiet) as progress:
-            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                              convert_progress=progress if not quiet else None)
-            if encoder.spec.note and not quiet:
-                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
-            try:
-                result = pair_articles(
-                    left_refs, right_refs, encoder=encoder, threshold=threshold, margin=margin, k=k,
-                    date_window_days=date_window, index=index, embedding=embedding, max_bytes=max_bytes,
-                    progress=progress,
-                )
-            finally:
-                encoder.close()
-    except (CorpusError, EmbeddingError) as err:
+            if engine == "ray":  # article vectors on the cluster, matching here
+                _note(model, model_revision, quiet)
+                with DocumentEmbedder(address=address, workers=workers, model=model, model_revision=model_revision,
+                                      cache_dir=cache_dir, use_cache=not no_cache) as embed:
+                    result = pair_articles(left_refs, right_refs, encoder=None, embed=embed, progress=progress, **options)
+            else:
+                if workers:
+                    import torch
+
+                    torch.set_num_threads(workers)
+                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                                  convert_progress=progress if not quiet else None)
+                if encoder.spec.note and not quiet:
+                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                try:
+                    result = pair_articles(left_refs, right_refs, encoder=encoder, progress=progress, **options)
+                finally:
+                    encoder.close()
+    except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for _path, reason in result.skipped:
         click.echo(f"aligner: skipped {reason}", err=True)

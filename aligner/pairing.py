@@ -25,8 +25,8 @@ with a margin → proposed pairs.
   score. Everything else is left out (no counterpart).
 
 Memory: no ``n × m`` matrix is ever built; searches return ``k``-sized rows. The exact
-``IndexFlatIP`` is used up to :data:`EXACT_MAX_SIZE` articles on the larger side, HNSW
-above (``index="auto"``).
+``IndexFlatIP`` is used up to :data:`EXACT_MAX_SIZE` articles on the larger side, IVF
+above (``index="auto"``); an approximate index's hits are merged both ways (``_search_both``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
-from embeddings.index import VectorIndex
+from embeddings.index import Neighbours, VectorIndex, ivf_centroids, ivf_lists
 
 from .align import Centring
 from .pipeline import Document, model_texts, prepare
@@ -54,12 +54,17 @@ Progress = Callable[[str, int, int], None]
 DEFAULT_PAIR_THRESHOLD = 0.20  # least (centred) cosine of two articles' vectors
 DEFAULT_PAIR_MARGIN = 0.05  # least margin over the k nearest candidates, both ways
 DEFAULT_PAIR_K = 4
-EXACT_MAX_SIZE = 100_000  # index="auto": exact FlatIP up to this many articles on the larger side, HNSW above (measured: see README)
+# index="auto": exact FlatIP up to this many articles on the larger side, IVF above. Measured
+# (benchmarks/PAIRING_RESULTS.md, synthetic topic-clustered 768-d vectors, 2 cores): IVF breaks
+# even with exact at ~5,000 a side and is faster from 10,000 on (x1.5 there, x2 at 30,000, x5 at
+# 100,000) with recall >= 0.99 of the exact index's pairs; below, exact is faster and loses nothing.
+EXACT_MAX_SIZE = 10_000
 CANDIDATES = 32  # neighbours fetched per article before the date window is applied
+FILL_BATCH = 512  # queries per matrix product in the date-window search
 MIN_CENTRE_SIZE = 3
 HEAD_CHARS = 1_500
 EMBEDDINGS = ("both", "mean", "head")
-INDEXES = ("auto", "exact", "hnsw")
+INDEXES = ("auto", "exact", "hnsw", "ivf")
 ENCODE_CHUNK = 256  # articles encoded per call (bounds memory for large collections)
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -100,7 +105,7 @@ class Pairing(list):
 
     ``left_unpaired`` / ``right_unpaired``: articles read but given no counterpart;
     ``skipped``: ``(path, one-line reason)`` for articles that could not be read;
-    ``index``: the index method used (``exact`` or ``hnsw``).
+    ``index``: the index method used (``exact``, ``ivf`` or ``hnsw``).
     """
 
     def __init__(self, pairs: Iterable[ProposedPair] = (), *, left_unpaired=(), right_unpaired=(), skipped=(),
@@ -235,11 +240,11 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def choose_index(n_left: int, n_right: int, index: str = "auto") -> str:
-    """``exact`` or ``hnsw``: ``auto`` picks HNSW when the larger side exceeds :data:`EXACT_MAX_SIZE`."""
+    """``exact``, ``ivf`` or ``hnsw``: ``auto`` picks IVF when the larger side exceeds :data:`EXACT_MAX_SIZE`."""
     if index not in INDEXES:
         raise ValueError(f"unknown index {index!r}; choose from {', '.join(INDEXES)}")
     if index == "auto":
-        return "hnsw" if max(n_left, n_right) > EXACT_MAX_SIZE else "exact"
+        return "ivf" if max(n_left, n_right) > EXACT_MAX_SIZE else "exact"
     return index
 
 
@@ -269,17 +274,17 @@ def match_vectors(
     window = date_window_days
     ldays = _days(left_dates, len(left)) if window is not None else None
     rdays = _days(right_dates, len(right)) if window is not None else None
-    best_lr, cos_lr, hood_l = _nearest(left, right, ldays, rdays, window, k, method)
-    best_rl, _, hood_r = _nearest(right, left, rdays, ldays, window, k, method)
-    need_margin = min(len(left), len(right)) > 1
-    matches = []
-    for i, j in enumerate(best_lr):
-        if j < 0 or best_rl[j] != i:
-            continue
-        cosine = float(cos_lr[i])
-        score = cosine - (float(hood_l[i]) + float(hood_r[j])) / 2.0
-        if cosine >= threshold and (score >= margin or not need_margin):
-            matches.append(Match(i, int(j), cosine, score))
+    found_lr, found_rl = _search_both(left, right, window, k, method)
+    best_lr, cos_lr, hood_l = _nearest(left, right, found_lr, ldays, rdays, window, k)
+    best_rl, _, hood_r = _nearest(right, left, found_rl, rdays, ldays, window, k)
+    rows = np.arange(len(left))
+    mutual = (best_lr >= 0) & (best_rl[np.maximum(best_lr, 0)] == rows)
+    cosine = cos_lr.astype(np.float64)
+    score = cosine - (hood_l + hood_r[np.maximum(best_lr, 0)]) / 2.0
+    keep = mutual & (cosine >= threshold)
+    if min(len(left), len(right)) > 1:
+        keep &= score >= margin
+    matches = [Match(int(i), int(best_lr[i]), float(cosine[i]), float(score[i])) for i in np.flatnonzero(keep)]
     matches.sort(key=lambda m: (-m.score, m.left))
     return matches
 
@@ -293,12 +298,56 @@ def _days(dates: Sequence[dt.date | None] | None, n: int) -> np.ndarray:
     return np.array([d.toordinal() if d is not None else np.nan for d in dates], dtype=np.float64)
 
 
-def _nearest(queries, items, qdays, idays, window, k, method):
+def _search_both(left: np.ndarray, right: np.ndarray, window: int | None, k: int, method: str) -> tuple[Neighbours, Neighbours]:
+    """The candidates of every left article among the right ones and vice versa.
+
+    IVF trains one set of coarse centroids on both sides (one k-means instead of two). An
+    approximate search can miss a pair one way and find it the other way: each side's
+    candidates are then merged with the other side's hits naming it, so a pair is lost only
+    when both searches miss it (on the synthetic benchmark that lifts IVF's recall of the
+    exact pairs from 0.98 to 0.99+ at the same nprobe).
+    """
+    options = {}
+    if method == "ivf":
+        options["centroids"] = ivf_centroids(np.concatenate([left, right]), ivf_lists(max(len(left), len(right))))
+
+    def fetch(m: int) -> int:
+        return min(m, max(CANDIDATES, k + 1) if window is not None else min(k, m))
+
+    found_lr = VectorIndex(right, method=method, **options).search(left, fetch(len(right)))
+    found_rl = VectorIndex(left, method=method, **options).search(right, fetch(len(left)))
+    if method == "exact":
+        return found_lr, found_rl
+    return _merge_hits(found_lr, found_rl), _merge_hits(found_rl, found_lr)
+
+
+def _merge_hits(direct: Neighbours, reverse: Neighbours) -> Neighbours:
+    """Each query's best ``width`` candidates among its own hits and the reverse search's hits naming it."""
+    n, width = direct.ids.shape
+    if width == 0:
+        return direct
+    back_row, back_col = np.nonzero(reverse.ids >= 0)
+    mine = direct.ids >= 0
+    query = np.concatenate([np.nonzero(mine)[0], reverse.ids[back_row, back_col]])
+    item = np.concatenate([direct.ids[mine], back_row])
+    score = np.concatenate([direct.scores[mine], reverse.scores[back_row, back_col]]).astype(np.float32)
+    key = query * (len(reverse.ids) + 1) + item
+    _, first = np.unique(key, return_index=True)  # a pair found both ways counts once
+    query, item, score = query[first], item[first], score[first]
+    order = np.lexsort((item, -score, query))
+    query, item, score = query[order], item[order], score[order]
+    rank = np.arange(len(query)) - np.searchsorted(query, query, side="left")
+    keep = rank < width
+    scores = np.full((n, width), -np.finfo(np.float32).max, np.float32)
+    ids = np.full((n, width), -1, np.int64)
+    scores[query[keep], rank[keep]] = score[keep]
+    ids[query[keep], rank[keep]] = item[keep]
+    return Neighbours(scores, ids)
+
+
+def _nearest(queries, items, found: Neighbours, qdays, idays, window, k):
     """Per query: the best allowed item (-1 if none), its cosine, and the mean cosine of its k best allowed items."""
-    m = len(items)
-    k = min(k, m)
-    fetch = min(m, max(CANDIDATES, k + 1) if window is not None else k)
-    found = VectorIndex(items, method=method).search(queries, fetch)
+    k = min(k, len(items))
     scores, ids = found.scores.astype(np.float32), found.ids
     allowed = ids >= 0
     if window is not None:
@@ -313,7 +362,7 @@ def _nearest(queries, items, qdays, idays, window, k, method):
     best_cos = np.where(count > 0, scores[:, 0], -np.inf).astype(np.float32)
     used = np.minimum(count, k)
     mask = np.arange(scores.shape[1])[None, :] < used[:, None]
-    hood = np.where(used > 0, (scores * mask).sum(axis=1) / np.maximum(used, 1), 0.0)
+    hood = np.where(used > 0, np.where(mask, scores, 0.0).sum(axis=1) / np.maximum(used, 1), 0.0)
     if window is not None:
         _fill_from_window(queries, items, qdays, idays, window, k, count, best, best_cos, hood)
     return best, best_cos, hood
@@ -325,18 +374,39 @@ def _fill_from_window(queries, items, qdays, idays, window, k, count, best, best
     dated = np.flatnonzero(~np.isnan(idays))
     dated = dated[np.argsort(idays[dated], kind="stable")]
     sorted_days = idays[dated]
-    for q in np.flatnonzero(count < k):
-        if np.isnan(qdays[q]):
-            continue  # an undated query allows every item: the fetched list was complete for it
-        lo = np.searchsorted(sorted_days, qdays[q] - window, side="left")
-        hi = np.searchsorted(sorted_days, qdays[q] + window, side="right")
-        pool = np.concatenate([dated[lo:hi], undated])
-        if len(pool) <= count[q]:
-            continue  # nothing beyond what was fetched
-        sims = items[pool] @ queries[q]
-        top = np.argsort(-sims, kind="stable")[:k]
-        best[q], best_cos[q] = pool[top[0]], sims[top[0]]
-        hood[q] = float(sims[top].mean())
+    # an undated query allows every item: the fetched list was complete for it
+    todo = np.flatnonzero((count < k) & ~np.isnan(qdays))
+    todo = todo[np.argsort(qdays[todo], kind="stable")]
+    lo = np.searchsorted(sorted_days, qdays[todo] - window, side="left")
+    hi = np.searchsorted(sorted_days, qdays[todo] + window, side="right")
+    size = hi - lo + len(undated)
+    keep = count[todo] < size  # else nothing beyond what was fetched
+    todo, lo, hi, size = todo[keep], lo[keep], hi[keep], size[keep]
+    # queries of neighbouring days share one matrix product: many tiny ones are slow (threaded BLAS)
+    for start in range(0, len(todo), FILL_BATCH):
+        part = slice(start, start + FILL_BATCH)
+        group, first, last = todo[part], lo[part][0], hi[part][-1]
+        pool = np.concatenate([dated[first:last], undated])
+        sims = queries[group] @ items[pool].T
+        column = np.arange(len(pool))[None, :]
+        own_window = (column >= (lo[part] - first)[:, None]) & (column < (hi[part] - first)[:, None])
+        sims[~own_window & (column < last - first)] = -np.inf  # undated items (the last columns) stay
+        top = _top_columns(sims, min(k, len(pool)))
+        best[group] = pool[top[:, 0]]
+        best_cos[group] = sims[np.arange(len(group)), top[:, 0]]
+        scores = np.take_along_axis(sims, top, 1)
+        used = np.minimum(size[part], top.shape[1])
+        hood[group] = np.where(np.arange(top.shape[1])[None, :] < used[:, None], scores, 0.0).sum(axis=1) / used
+
+
+def _top_columns(sims: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the columns of the ``k`` largest values, largest first (ties: lower column first)."""
+    if sims.shape[1] > k:
+        part = np.sort(np.argpartition(-sims, k - 1, axis=1)[:, :k], axis=1)
+    else:
+        part = np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
+    order = np.argsort(-np.take_along_axis(sims, part, 1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, 1)
 
 
 # -- articles ----------------------------------------------------------------------------------
@@ -355,12 +425,15 @@ def pair_articles(
     embedding: str = "both",
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    embed: Callable[..., np.ndarray] | None = None,
 ) -> Pairing:
     """Propose which left article pairs with which right article.
 
     ``left_docs``/``right_docs``: :class:`ArticleRef` (or paths). Articles that cannot be
     read (or hold no sentence) are skipped and listed in ``result.skipped``. Returns a
-    :class:`Pairing`: the proposed pairs, best score first.
+    :class:`Pairing`: the proposed pairs, best score first. ``embed``: computes the article
+    vectors instead of :func:`document_vectors` (same arguments; ``aligner pair --engine ray``
+    passes :class:`aligner.ray_engine.DocumentEmbedder`).
     """
     sides = {}
     skipped: list[tuple[str, str]] = []
@@ -378,7 +451,7 @@ def pair_articles(
             prepared.append(article)
         stage = f"encoding {role}"
         report = (lambda done, total, stage=stage: progress(stage, done, total)) if progress else None
-        vectors = document_vectors(prepared, encoder=encoder, embedding=embedding, progress=report) if prepared else np.zeros((0, 1), np.float32)
+        vectors = (embed or document_vectors)(prepared, encoder=encoder, embedding=embedding, progress=report) if prepared else np.zeros((0, 1), np.float32)
         sides[role] = (refs, vectors)
     (lrefs, lvecs), (rrefs, rvecs) = sides["left"], sides["right"]
     method = choose_index(len(lrefs), len(rrefs), index)

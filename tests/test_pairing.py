@@ -41,7 +41,7 @@ def _pairs(matches) -> set[tuple[int, int]]:
 # -- pure matching ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("index", ["exact", "hnsw"])
+@pytest.mark.parametrize("index", ["exact", "hnsw", "ivf"])
 def test_planted_pairs_are_found_in_any_order(index):
     left, right = _planted(200)
     perm = np.random.default_rng(1).permutation(200)
@@ -109,9 +109,9 @@ def test_date_window_finds_a_counterpart_beyond_the_fetched_neighbours():
     assert (0, len(crowd)) in _pairs(found)
 
 
-def test_auto_index_switches_to_hnsw_above_the_size_limit(monkeypatch):
+def test_auto_index_switches_to_ivf_above_the_size_limit(monkeypatch):
     assert choose_index(pairing.EXACT_MAX_SIZE, 10) == "exact"
-    assert choose_index(pairing.EXACT_MAX_SIZE + 1, 10) == "hnsw"
+    assert choose_index(pairing.EXACT_MAX_SIZE + 1, 10) == "ivf"
     assert choose_index(10, 10, "hnsw") == "hnsw"
     methods = []
     real = pairing.VectorIndex
@@ -124,7 +124,7 @@ def test_auto_index_switches_to_hnsw_above_the_size_limit(monkeypatch):
     monkeypatch.setattr(pairing, "EXACT_MAX_SIZE", 50)
     left, right = _planted(60, seed=9)
     assert len(match_vectors(left, right)) == 60
-    assert methods == ["hnsw", "hnsw"]
+    assert methods == ["ivf", "ivf"]
     methods.clear()
     match_vectors(left[:40], right[:40])
     assert methods == ["exact", "exact"]
@@ -164,7 +164,7 @@ def test_pair_articles_skips_unreadable_and_reports_unpaired(tmp_path, monkeypat
     assert {(p.left, p.right) for p in result} == {(f"L{t}", f"R{t}") for t in topics[:4]}
     assert result.left_unpaired == ["Lepsilon"] and result.right_unpaired == ["Romega"]
     assert [p for p, _ in result.skipped] == [str(binary)]
-    assert result.index == "hnsw"
+    assert result.index == "ivf"
 
 
 # -- listing -----------------------------------------------------------------------------------
