@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,24 @@ def fresh_encoder(cache_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_paths() -> tuple[Path, Path]:
     return SAMPLES / "ar.txt", SAMPLES / "fa.txt"
+
+
+PAIRING_DATA = Path(__file__).resolve().parent / "data" / "pairing"
+PAIRING_DISTRACTORS = ("volleyball", "bookfair", "railway")  # unrelated articles, one per side each
+
+
+@pytest.fixture()
+def article_dirs(tmp_path, sample_paths) -> tuple[Path, Path]:
+    """Two folders of articles: the sample pair plus the distractors."""
+    left, right = tmp_path / "ar", tmp_path / "fa"
+    left.mkdir()
+    right.mkdir()
+    shutil.copy(sample_paths[0], left / "ar.txt")
+    shutil.copy(sample_paths[1], right / "fa.txt")
+    for name in PAIRING_DISTRACTORS:
+        shutil.copy(PAIRING_DATA / f"ar_{name}.txt", left / f"ar_{name}.txt")
+        shutil.copy(PAIRING_DATA / f"fa_{name}.txt", right / f"fa_{name}.txt")
+    return left, right
 
 
 @pytest.fixture(scope="session")

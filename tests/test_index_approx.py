@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +13,6 @@ from aligner.cli import main
 from aligner.pairing import choose_index, match_vectors
 from embeddings.index import Neighbours, VectorIndex, ivf_centroids, ivf_lists, mean_neighbour_similarity
 
-DATA = Path(__file__).resolve().parent / "data" / "pairing"
-DISTRACTORS = ("volleyball", "bookfair", "railway")
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -183,15 +179,8 @@ def test_date_window_with_an_approximate_index(method):
 
 
 @pytest.mark.slow
-def test_cli_pair_with_ivf_proposes_what_exact_proposes(tmp_path, sample_paths, cache_dir):
-    left, right = tmp_path / "ar", tmp_path / "fa"
-    left.mkdir()
-    right.mkdir()
-    shutil.copy(sample_paths[0], left / "ar.txt")
-    shutil.copy(sample_paths[1], right / "fa.txt")
-    for name in DISTRACTORS:
-        shutil.copy(DATA / f"ar_{name}.txt", left / f"ar_{name}.txt")
-        shutil.copy(DATA / f"fa_{name}.txt", right / f"fa_{name}.txt")
+def test_cli_pair_with_ivf_proposes_what_exact_proposes(tmp_path, article_dirs, cache_dir):
+    left, right = article_dirs
     rows = {}
     for index in ("exact", "ivf"):
         out = tmp_path / f"{index}.csv"

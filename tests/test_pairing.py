@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +17,7 @@ from aligner.cli import main
 from aligner.pairing import ArticleRef, choose_index, list_articles, match_vectors, pair_articles
 from corpora.readers import CorpusError
 
-DATA = Path(__file__).resolve().parent / "data" / "pairing"
-DISTRACTORS = ("volleyball", "bookfair", "railway")
+from conftest import PAIRING_DISTRACTORS as DISTRACTORS
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -209,19 +207,6 @@ def test_cli_empty_folder_is_one_line_exit_2(tmp_path):
 
 
 # -- the real model ----------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def article_dirs(tmp_path, sample_paths) -> tuple[Path, Path]:
-    left, right = tmp_path / "ar", tmp_path / "fa"
-    left.mkdir()
-    right.mkdir()
-    shutil.copy(sample_paths[0], left / "ar.txt")
-    shutil.copy(sample_paths[1], right / "fa.txt")
-    for name in DISTRACTORS:
-        shutil.copy(DATA / f"ar_{name}.txt", left / f"ar_{name}.txt")
-        shutil.copy(DATA / f"fa_{name}.txt", right / f"fa_{name}.txt")
-    return left, right
 
 
 @pytest.mark.slow
