@@ -29,9 +29,11 @@ News coverage is not translation: facts are reordered and dropped. The method:
    leaves untouched.
 4. Filling by order (other documents): an unpaired cell whose diagonal
    neighbourhood holds accepted links (within :data:`FILL_STEPS` segments
-   before it and after it; a document's start and end count as links) is
-   paired when its margin reaches ``fill_threshold``, or that plus
-   :data:`ONE_SIDE_EXTRA` when only one side of it is anchored. Cells are taken
+   before it and after it) is paired when its margin reaches
+   ``fill_threshold``, or that plus :data:`ONE_SIDE_EXTRA` when only one side
+   of it is anchored. A document's start or end anchors a cell only together
+   with a link on the cell's other side: the last sentences of two articles are
+   not each other's counterparts just because both come last. Cells are taken
    best margin first and each new link anchors its neighbours in turn, so a run
    of weak pairs between two confident ones fills in, and a moved block fills
    around its own links.
