@@ -214,7 +214,7 @@ def fill_by_order(
             break
         i, j = np.unravel_index(np.argmax(np.where(ok, margin, -np.inf)), margin.shape)
         extra.append((int(i), int(j)))
-        anchors[pad + i, pad + j] = True
+        anchors[pad + i, pad + j] = 2
         free_rows[i] = free_cols[j] = False
     return extra
 

@@ -143,3 +143,11 @@ def test_order_filling_needs_more_margin_with_a_link_on_one_side_only():
     margin[1, 1] = 0.02  # after the link (0, 0), nothing linked after it within reach
     assert fill_by_order([(0, 0), (5, 5)], margin, threshold=0.015, one_side_extra=0.01) == []
     assert fill_by_order([(0, 0), (5, 5)], margin, threshold=0.015, one_side_extra=0.0) == [(1, 1)]
+
+
+def test_a_filled_link_anchors_its_neighbours_like_any_link():
+    margin = np.full((9, 9), -0.2, np.float32)
+    for i in (1, 2, 3):
+        margin[i, i] = 0.1  # a run of weak pairs after one confident link, far from the end
+    # (3, 3) has only the filled links (1, 1) and (2, 2) before it within reach
+    assert fill_by_order([(0, 0)], margin, threshold=0.015) == [(1, 1), (2, 2), (3, 3)]
