@@ -30,7 +30,7 @@ from .report import ModelInfo, Report, Side
 from .text import Segment, detect_lang, model_text, script_profile, segment
 
 # Bumped whenever segmentation or the text the model sees changes: part of the signature.
-TEXT_VERSION = "seg1-strip-marks1"
+TEXT_VERSION = "seg1-strip-marks1-asides1"
 LANG_NAMES = {"ar": "Arabic", "fa": "Persian"}
 
 # stage ("encoding left", ...), done, total

@@ -305,9 +305,31 @@ def matching_key(text: str) -> str:
     return " ".join(unified.split())
 
 
+# An explanatory aside: two or more words in parentheses or brackets, without a
+# digit: a translator's or an outlet's gloss for its own readers ("(در برابر فرمان
+# خدا)") that the other version rarely has. Acronyms, one-word labels and dates
+# ("(فائو)", "(۱۴ اکتبر ۲۰۲۵)") stay: the other version often has them too.
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ASIDE_MIN_WORDS = 2
+_MIN_MODEL_CHARS = 3  # a segment that is almost all aside keeps it
+
+
+def _drop_if_explanatory(match: re.Match) -> str:
+    aside = match.group(0)
+    if len(aside.split()) < _ASIDE_MIN_WORDS or any(ch.isdigit() for ch in aside):
+        return aside
+    return " "
+
+
+def without_explanatory_asides(text: str) -> str:
+    """``text`` without its explanatory asides (see above), unless almost nothing would remain."""
+    stripped = " ".join(_ASIDE.sub(_drop_if_explanatory, text).split())
+    return stripped if len(stripped) >= _MIN_MODEL_CHARS else text
+
+
 def model_text(text: str) -> str:
-    """Text for the embedding model: diacritics, Quranic marks, tatweel, bidi controls removed."""
-    return " ".join(text.translate(_MODEL_TABLE).split())
+    """Text for the embedding model: explanatory asides, diacritics, Quranic marks, tatweel, bidi controls removed."""
+    return " ".join(without_explanatory_asides(text.translate(_MODEL_TABLE)).split())
 
 
 # --------------------------------------------------------------------------
