@@ -1,6 +1,6 @@
 """Alignment quality on Arabic–Persian benchmark sets: our aligner beside the published baselines.
 
-    python -m benchmarks.quality                 # dev + test, writes benchmarks/RESULTS.md
+    python -m benchmarks.quality                 # dev, dev-short (Quran) and test; writes benchmarks/RESULTS.md
     python -m benchmarks.quality --docs 2        # a quick run: two documents per set and split
 
 Every method gets the same vectors (the default model, the text the model sees
@@ -116,6 +116,10 @@ def tune(spec: MethodSpec, dev: dict[str, list[Embedded]]) -> dict:
     return {name: best_value}
 
 
+SPLITS = ("dev", "dev-short", "test")  # dev-short: Quran only (see benchmarks/sets.py)
+REPORT_ORDER = ("test", "dev", "dev-short")
+
+
 @dataclass
 class Row:
     set_name: str
@@ -126,7 +130,7 @@ class Row:
 
 
 def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] | None = None,
-                splits: tuple[str, ...] = ("dev", "test"), cache_dir: str | None = None,
+                splits: tuple[str, ...] = SPLITS, cache_dir: str | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Row], BenchSets]:
     n_dev, n_test = (docs, docs) if docs else (20, 40)
     bench = build_sets(seed=seed, n_dev=n_dev, n_test=n_test, cache_dir=cache_dir)
@@ -137,7 +141,7 @@ def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] |
     for n, set_name in enumerate(names):
         if progress:
             progress("encoding", n, len(names))
-        embedded[set_name] = {split: embed_docs(encoder, bench.sets[set_name][split]) for split in splits}
+        embedded[set_name] = {split: embed_docs(encoder, docs) for split, docs in bench.sets[set_name].items() if split in splits}
     if progress:
         progress("encoding", len(names), len(names))
     rows: list[Row] = []
@@ -150,7 +154,7 @@ def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] |
             variants.append((f"{spec.name} (tuned)", {**spec.options, **tune(spec, dev)}))
         for label, options in variants:
             for set_name in names:
-                for split in splits:
+                for split in embedded[set_name]:
                     rows.append(Row(set_name, split, label, evaluate(spec.run, embedded[set_name][split], options), options))
     if progress:
         progress("methods", len(specs), len(specs))
@@ -176,7 +180,7 @@ def markdown(rows: list[Row], bench: BenchSets, *, command: str, model: str) -> 
     for name, message in sorted(bench.skipped.items()):
         lines.append(f"Skipped {name}: {message}  ")
     for set_name in sorted({r.set_name for r in rows}):
-        for split in ("test", "dev"):
+        for split in REPORT_ORDER:
             subset = [r for r in rows if r.set_name == set_name and r.split == split]
             if not subset:
                 continue
@@ -198,7 +202,7 @@ def print_tables(rows: list[Row]) -> None:
 
     console = Console()
     for set_name in sorted({r.set_name for r in rows}):
-        for split in ("test", "dev"):
+        for split in REPORT_ORDER:
             subset = [r for r in rows if r.set_name == set_name and r.split == split]
             if not subset:
                 continue

@@ -14,7 +14,11 @@ Two kinds of document, both cut from runs of consecutive aligned units:
 * Quran: dev documents come from surahs 1–30 (3,469 verses), test documents
   from surahs 31–114 (2,767 verses), each region read as one continuous
   sequence, so a window may cross surah boundaries (which the short late
-  surahs need). Dev and test share no verse.
+  surahs need). Dev and test share no verse. The test region's verses are
+  short (median 6 Arabic words against 14 in the dev region), and short verses
+  give the model less to go on, so the Quran also has a ``dev-short`` split:
+  dev-region surahs with short verses (:data:`QURAN_SHORT_DEV_SURAHS`, median 8
+  words), to check on dev that a change holds up on text like the test's.
 * UDHR: the declaration is a single document of 57 units, so dev and test are
   both drawn from all of it: they overlap in text and differ only in the
   random windows and drops. Window lengths are clipped to the 57 units.
@@ -36,6 +40,7 @@ from benchmarks.data import SourceUnavailable, Unit, load_quran, load_udhr
 
 __all__ = [
     "QURAN_DEV_SURAHS",
+    "QURAN_SHORT_DEV_SURAHS",
     "BenchDoc",
     "BenchSets",
     "build_sets",
@@ -47,6 +52,8 @@ __all__ = [
 ]
 
 QURAN_DEV_SURAHS = range(1, 31)  # surah numbers whose verses make the dev region
+# dev-region surahs with short verses (median 5-11 words), each group read as one run
+QURAN_SHORT_DEV_SURAHS = ((15,), (19, 20, 21), (23,), (25, 26))
 SOURCES = ("quran", "udhr")
 
 
@@ -207,10 +214,11 @@ def _doc_id(prefix: str, number: int, window: list[Unit]) -> str:
 
 
 def quran_splits(surahs: list[list[Unit]]) -> dict[str, list[list[Unit]]]:
-    """Dev: surahs 1–30 as one run; test: surahs 31–114 as one run."""
+    """Dev: surahs 1–30 as one run; dev-short: the short-verse dev surahs; test: surahs 31–114 as one run."""
     dev = [u for number, surah in enumerate(surahs, start=1) if number in QURAN_DEV_SURAHS for u in surah]
     test = [u for number, surah in enumerate(surahs, start=1) if number not in QURAN_DEV_SURAHS for u in surah]
-    return {"dev": [dev], "test": [test]}
+    short = [[u for number in group for u in surahs[number - 1]] for group in QURAN_SHORT_DEV_SURAHS]
+    return {"dev": [dev], "dev-short": short, "test": [test]}
 
 
 def udhr_splits(units: list[Unit]) -> dict[str, list[list[Unit]]]:
@@ -261,8 +269,11 @@ def _load(source: str, cache_dir: str | Path | None) -> object:
 def source_sets(
     source: str, regions: dict[str, list[list[Unit]]], *, seed: int, n_dev: int, n_test: int
 ) -> dict[str, dict[str, list[BenchDoc]]]:
-    """``{"<source>-parallel": {...}, "<source>-comparable": {...}}`` from each split's runs."""
-    counts = {"dev": n_dev, "test": n_test}
+    """``{"<source>-parallel": {...}, "<source>-comparable": {...}}`` from each split's runs.
+
+    Every split but ``test`` gets ``n_dev`` documents.
+    """
+    counts = {split: n_test if split == "test" else n_dev for split in regions}
     makers = {"parallel": parallel_docs, "comparable": comparable_docs}
     return {
         f"{source}-{kind}": {
@@ -272,7 +283,7 @@ def source_sets(
                 rng=random.Random(f"{seed}:{source}-{kind}:{split}"),
                 id_prefix=f"{source}-{kind}-{split}",
             )
-            for split in ("dev", "test")
+            for split in regions
         }
         for kind, maker in makers.items()
     }

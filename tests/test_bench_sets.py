@@ -116,6 +116,15 @@ def test_quran_split_regions_are_disjoint():
     assert {"2:1", "30:60"} <= dev_keys and {"31:1", "114:6"} <= test_keys
 
 
+def test_quran_short_verse_dev_split_stays_in_the_dev_region():
+    regions = quran_splits(synthetic_quran())
+    dev_keys = {u.key for run in regions["dev"] for u in run}
+    short_runs = regions["dev-short"]
+    assert [run[0].key for run in short_runs] == ["15:1", "19:1", "23:1", "25:1"]
+    assert [run[-1].key for run in short_runs] == ["15:99", "21:112", "23:118", "26:227"]
+    assert {u.key for run in short_runs for u in run} <= dev_keys
+
+
 def test_build_sets_shapes_determinism_and_disjoint_quran_splits(monkeypatch):
     fake_sources(monkeypatch)
     built = build_sets(seed=21, n_dev=4, n_test=6)
