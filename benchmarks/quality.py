@@ -141,7 +141,7 @@ def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] |
     for n, set_name in enumerate(names):
         if progress:
             progress("encoding", n, len(names))
-        embedded[set_name] = {split: embed_docs(encoder, docs) for split, docs in bench.sets[set_name].items() if split in splits}
+        embedded[set_name] = {split: embed_docs(encoder, split_docs) for split, split_docs in bench.sets[set_name].items() if split in splits}
     if progress:
         progress("encoding", len(names), len(names))
     rows: list[Row] = []
