@@ -39,6 +39,16 @@ def test_translation_is_nearer_than_an_unrelated_sentence(fresh_encoder):
     assert ar @ fa_same > ar @ fa_other + 0.05
 
 
+def test_the_text_the_model_sees_matches_a_translation_better_without_its_gloss(encoder):
+    from aligner.text import model_text
+
+    ar = "وقال الوزير إن المشروع سيكتمل في العام المقبل."
+    fa = "وزیر گفت این طرح (که سال‌ها با تأخیرهای پی‌درپی و انتقاد کارشناسان روبه‌رو بوده است) سال آینده تکمیل می‌شود."
+    ar_raw, fa_raw = encoder.encode([ar, fa])
+    ar_model, fa_model = encoder.encode([model_text(ar), model_text(fa)])
+    assert ar_model @ fa_model > ar_raw @ fa_raw + 0.01
+
+
 def test_repeated_texts_come_from_the_cache_without_loading_the_model(encoder, cache_dir):
     encoder.encode(TEXTS)
     again = Encoder(cache_dir=cache_dir)
