@@ -329,7 +329,7 @@ def without_explanatory_asides(text: str) -> str:
 
 def model_text(text: str) -> str:
     """Text for the embedding model: explanatory asides, diacritics, Quranic marks, tatweel, bidi controls removed."""
-    return " ".join(without_explanatory_asides(text.translate(_MODEL_TABLE)).split())
+    return without_explanatory_asides(" ".join(text.translate(_MODEL_TABLE).split()))
 
 
 # --------------------------------------------------------------------------

@@ -273,13 +273,12 @@ def source_sets(
 
     Every split but ``test`` gets ``n_dev`` documents.
     """
-    counts = {split: n_test if split == "test" else n_dev for split in regions}
     makers = {"parallel": parallel_docs, "comparable": comparable_docs}
     return {
         f"{source}-{kind}": {
             split: maker(
                 regions[split],
-                n_docs=counts[split],
+                n_docs=n_test if split == "test" else n_dev,
                 rng=random.Random(f"{seed}:{source}-{kind}:{split}"),
                 id_prefix=f"{source}-{kind}-{split}",
             )

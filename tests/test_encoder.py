@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from aligner.text import model_text
 from embeddings import encoder as encoder_module
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError, resolve_model
@@ -40,8 +41,6 @@ def test_translation_is_nearer_than_an_unrelated_sentence(fresh_encoder):
 
 
 def test_the_text_the_model_sees_matches_a_translation_better_without_its_gloss(encoder):
-    from aligner.text import model_text
-
     ar = "وقال الوزير إن المشروع سيكتمل في العام المقبل."
     fa = "وزیر گفت این طرح (که سال‌ها با تأخیرهای پی‌درپی و انتقاد کارشناسان روبه‌رو بوده است) سال آینده تکمیل می‌شود."
     ar_raw, fa_raw = encoder.encode([ar, fa])
