@@ -10,6 +10,13 @@ News coverage is not translation: facts are reordered and dropped. The method:
    stands out from its neighbourhood; a generic sentence that is close to
    everything does not. (The ratio form is ill-defined on centred cosines,
    which can be near zero or negative.)
+   Length (when the caller gives segment lengths): a translation's length
+   follows its original's, so a cell whose length ratio strays from the
+   document's usual ratio by more than ``length_slack`` (in log units; 0.4 is
+   1.5 times) loses ``length_weight`` of margin per log unit beyond it (see
+   :func:`length_penalty`). It tells apart two neighbouring sentences on
+   related topics, a short one facing a long one, that are each only on
+   their own side.
 2. Order as a prior: each cell's score gains ``support`` times the mean of
    the best margins just before and just after it on the diagonal (see
    :func:`neighbour_support`). Runs of pairs in the same order reinforce each
@@ -25,8 +32,8 @@ News coverage is not translation: facts are reordered and dropped. The method:
    covers a fair share of the shorter document and the gaps are even (at most
    :data:`PARALLEL_IMBALANCE` of all segments unaccounted for), the text is a
    translation: the best in-order matching of the whole document, with a low
-   bar (:data:`PARALLEL_BAR`), replaces the links, keeping any confident link it
-   leaves untouched.
+   bar (:data:`PARALLEL_BAR`) and without the length penalty, replaces the
+   links, keeping any confident link it leaves untouched.
 4. Filling by order (other documents): an unpaired cell whose diagonal
    neighbourhood holds accepted links (within :data:`FILL_STEPS` segments
    before it and after it) is paired when its margin reaches
@@ -49,7 +56,7 @@ exactly once in the result.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,6 +71,8 @@ DEFAULT_MAX_MERGE = 3
 DEFAULT_MERGE_GAIN = 0.1
 DEFAULT_SUPPORT = 1.25
 DEFAULT_FILL_THRESHOLD = 0.015
+DEFAULT_LENGTH_WEIGHT = 0.2
+DEFAULT_LENGTH_SLACK = 0.4
 # Diagonal steps to the previous/next alignment that count as "in order": drops
 # of one segment on either side between two neighbouring pairs are common.
 SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
@@ -107,12 +116,15 @@ class AlignParams:
     merge_gain: float = DEFAULT_MERGE_GAIN
     support: float = DEFAULT_SUPPORT
     fill_threshold: float = DEFAULT_FILL_THRESHOLD
+    length_weight: float = DEFAULT_LENGTH_WEIGHT
+    length_slack: float = DEFAULT_LENGTH_SLACK
     index: str = "exact"
 
     def signature(self) -> str:
         return (
             f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}|support:{self.support:g}"
-            f"|fill:{self.fill_threshold:g}|merge:{self.max_merge}+{self.merge_gain:g}|index:{self.index}"
+            f"|fill:{self.fill_threshold:g}|length:{self.length_weight:g}+{self.length_slack:g}"
+            f"|merge:{self.max_merge}+{self.merge_gain:g}|index:{self.index}"
         )
 
 
@@ -152,6 +164,27 @@ def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int, index: str = "
     right_hood = mean_neighbour_similarity(right, left, k, method=index)
     margin = cos - (left_hood[:, None] + right_hood[None, :]) / 2.0
     return cos, margin
+
+
+def length_penalty(
+    left_lengths: np.ndarray, right_lengths: np.ndarray, margin: np.ndarray, *, threshold: float, weight: float, slack: float
+) -> np.ndarray:
+    """Margin each cell loses for a length ratio that strays from the document's usual one.
+
+    The usual log length ratio is the median over the mutual best matches whose
+    margin reaches ``threshold`` (the documents' total lengths when there are
+    fewer than three). A cell loses ``weight`` for each log unit its ratio
+    differs from that beyond ``slack``.
+    """
+    ratio = np.log(np.maximum(left_lengths, 1.0))[:, None] - np.log(np.maximum(right_lengths, 1.0))[None, :]
+    best_right, best_left = margin.argmax(axis=1), margin.argmax(axis=0)
+    rows = np.arange(len(margin))
+    sure = (best_left[best_right] == rows) & (margin[rows, best_right] >= threshold)
+    if sure.sum() >= 3:
+        usual = float(np.median(ratio[rows[sure], best_right[sure]]))
+    else:
+        usual = float(np.log(max(left_lengths.sum(), 1.0) / max(right_lengths.sum(), 1.0)))
+    return (weight * np.maximum(np.abs(ratio - usual) - slack, 0.0)).astype(margin.dtype)
 
 
 def neighbour_support(margin: np.ndarray, *, edge: float) -> np.ndarray:
@@ -311,25 +344,36 @@ def align(
     *,
     params: AlignParams | None = None,
     span_encoder: SpanEncoder | None = None,
+    lengths: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Alignment:
     """Pair the rows of ``left`` (n, d) with the rows of ``right`` (m, d).
 
     ``span_encoder`` returns vectors for runs of consecutive segments (the joined
     text encoded by the model); without it, runs are approximated by the mean of
-    their segments' vectors.
+    their segments' vectors. ``lengths`` are the segments' lengths in characters
+    of the text the model saw (left, right); without them, length plays no part.
     """
     params = params or AlignParams()
     _check_inputs(left, right, params)
     n, m = len(left), len(right)
+    if lengths is not None and (len(lengths[0]), len(lengths[1])) != (n, m):
+        raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({n}, {m})")
     if n == 0 or m == 0:
         return Alignment([], list(range(n)), list(range(m)), params)
     centring = {"left": Centring(left), "right": Centring(right)}
-    cos, margin = margin_matrix(centring["left"](left), centring["right"](right), k=params.k, index=params.index)
+    cos, raw_margin = margin_matrix(centring["left"](left), centring["right"](right), k=params.k, index=params.index)
+    margin = raw_margin
+    if lengths is not None and params.length_weight:
+        left_lengths, right_lengths = (np.asarray(x, dtype=np.float64) for x in lengths)
+        margin = margin - length_penalty(
+            left_lengths, right_lengths, margin, threshold=params.threshold, weight=params.length_weight, slack=params.length_slack
+        )
     score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
     links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
     if params.fill_threshold is not None:
         if looks_parallel(links, n, m):
-            links = _translation_links(links, cos, margin)
+            # in a translation the order decides: a verse glossed at length is still the translation
+            links = _translation_links(links, cos, raw_margin)
         else:
             links += fill_by_order(links, margin, threshold=params.fill_threshold)
     spans = _SpanVectors(left, right, span_encoder, centring)
@@ -441,6 +485,8 @@ def _check_inputs(left: np.ndarray, right: np.ndarray, params: AlignParams) -> N
         raise AlignError(f"k must be at least 1, got {params.k}")
     if params.max_merge < 1:
         raise AlignError(f"max_merge must be at least 1, got {params.max_merge}")
+    if params.length_weight < 0 or params.length_slack < 0:
+        raise AlignError(f"length weight and slack must not be negative, got {params.length_weight} and {params.length_slack}")
 
 
 def _check_complete(result: Alignment, n: int, m: int) -> None:

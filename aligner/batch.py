@@ -61,10 +61,10 @@ SUMMARY_COLUMNS = (
 # compare() keywords that batch() passes through; those marked True change the report.
 COMPARE_OPTIONS = {
     "left_lang": True, "right_lang": True, "k": True, "threshold": True, "min_cosine": True,
-    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "index": True,
+    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "length_weight": True, "index": True,
     "facts": True, "use_cache": False, "max_bytes": False,
 }
-ALIGN_FIELDS = ("k", "threshold", "min_cosine", "max_merge", "merge_gain", "support", "fill_threshold", "index")
+ALIGN_FIELDS = ("k", "threshold", "min_cosine", "max_merge", "merge_gain", "support", "fill_threshold", "length_weight", "index")
 
 # (pairs handled, total); called after each pair, skipped and failed ones included
 BatchProgress = Callable[[int, int], None]

@@ -17,6 +17,7 @@ from . import __version__
 from .align import (
     DEFAULT_FILL_THRESHOLD,
     DEFAULT_K,
+    DEFAULT_LENGTH_WEIGHT,
     DEFAULT_MAX_MERGE,
     DEFAULT_MERGE_GAIN,
     DEFAULT_MIN_COSINE,
@@ -99,6 +100,7 @@ model_and_alignment_options = _stack(
     click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair."),
     click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free)."),
     click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for a pair anchored in order by the pairs around it."),
+    click.option("--length-weight", type=click.FloatRange(0), default=DEFAULT_LENGTH_WEIGHT, show_default=True, envvar="ALIGNER_LENGTH_WEIGHT", help="Margin a pair loses per log unit its length ratio strays beyond 1.5 times the document's usual ratio (0: length plays no part)."),
     click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
     click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
 )
@@ -144,7 +146,7 @@ def main() -> None:
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
-            support, fill_threshold, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
+            support, fill_threshold, length_weight, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
             partial_below, facts, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
@@ -163,7 +165,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
-                max_merge=max_merge, merge_gain=merge_gain, progress=progress, facts=facts,
+                length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, progress=progress, facts=facts,
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None
@@ -322,7 +324,7 @@ class _BatchProgress:
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
-def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold,
+def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold, length_weight,
           max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
 
@@ -343,7 +345,8 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     options = dict(
         workers=workers, batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, left_lang=left_lang,
         right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine, support=support,
-        fill_threshold=fill_threshold, max_merge=max_merge, merge_gain=merge_gain, facts=facts, max_bytes=max_bytes,
+        fill_threshold=fill_threshold, length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, facts=facts,
+        max_bytes=max_bytes,
     )
     source = inputs[0] if len(inputs) == 1 else inputs
     try:

@@ -19,6 +19,7 @@ from .align import (
     DEFAULT_MAX_MERGE,
     DEFAULT_MERGE_GAIN,
     DEFAULT_FILL_THRESHOLD,
+    DEFAULT_LENGTH_WEIGHT,
     DEFAULT_MIN_COSINE,
     DEFAULT_SUPPORT,
     DEFAULT_THRESHOLD,
@@ -86,6 +87,7 @@ def compare(
     merge_gain: float = DEFAULT_MERGE_GAIN,
     support: float = DEFAULT_SUPPORT,
     fill_threshold: float | None = DEFAULT_FILL_THRESHOLD,
+    length_weight: float = DEFAULT_LENGTH_WEIGHT,
     index: str = "exact",
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
@@ -99,7 +101,7 @@ def compare(
     """
     params = AlignParams(
         k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
-        support=support, fill_threshold=fill_threshold, index=index,
+        support=support, fill_threshold=fill_threshold, length_weight=length_weight, index=index,
     )
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
@@ -127,7 +129,8 @@ def compare_documents(
 
     if progress:
         progress("aligning", 0, 1)
-    alignment = align(vectors["left"], vectors["right"], params=params, span_encoder=span_encoder)
+    lengths = ([len(t) for t in model_texts(left_doc)], [len(t) for t in model_texts(right_doc)])
+    alignment = align(vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths)
     if progress:
         progress("aligning", 1, 1)
     fact_report = None

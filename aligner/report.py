@@ -106,6 +106,8 @@ class Report:
                 "merge_gain": self.alignment.params.merge_gain,
                 "support": self.alignment.params.support,
                 "fill_threshold": self.alignment.params.fill_threshold,
+                "length_weight": self.alignment.params.length_weight,
+                "length_slack": self.alignment.params.length_slack,
                 "index": self.alignment.params.index,
                 "text": self.text_version,
                 "aligner_version": __version__,

@@ -83,6 +83,7 @@ def test_inconsistent_vectors_are_refused(bad):
 def test_parameters_appear_in_the_signature():
     sig = AlignParams(k=3, threshold=0.2).signature()
     assert "k:3" in sig and "margin:0.2" in sig and "index:exact" in sig
+    assert "length:0.5+0.4" in AlignParams(length_weight=0.5).signature()
 
 
 def test_a_parallel_document_pairs_even_its_weakly_similar_sentences():
@@ -151,3 +152,60 @@ def test_a_filled_link_anchors_its_neighbours_like_any_link():
         margin[i, i] = 0.1  # a run of weak pairs after one confident link, far from the end
     # (3, 3) has only the filled links (1, 1) and (2, 2) before it within reach
     assert fill_by_order([(0, 0)], margin, threshold=0.015) == [(1, 1), (2, 2), (3, 3)]
+
+
+def _related_sentence_between_pairs(topics):
+    """Left 3 and right 3 are related, not the same (margin about 0.1); left 7, 8 are left-only."""
+    rng = np.random.default_rng(5)
+    related = topics[3] + 8.0 * topics[8]
+    left = _doc(rng, topics[[0, 1, 2, 3, 4, 5, 6, 9, 10]])
+    right = _doc(rng, np.stack([topics[0], topics[1], topics[2], related, topics[4], topics[5], topics[6]]))
+    return left, right
+
+
+LEFT_LENGTHS = [100, 120, 90, 40, 110, 100, 95, 80, 90]
+RIGHT_LENGTHS = [100, 120, 90, 200, 110, 100, 95]  # right 3 is five times as long as left 3
+
+
+@pytest.mark.parametrize("support", [0.0, 1.25])
+def test_a_short_sentence_facing_a_long_one_stays_one_sided_when_lengths_are_given(topics, support):
+    left, right = _related_sentence_between_pairs(topics)
+    params = AlignParams(support=support)
+    plain = align(left, right, params=params)
+    assert any(p.left == (3,) and p.right == (3,) for p in plain.pairs)  # order and a fair margin pair them
+    measured = align(left, right, params=params, lengths=(LEFT_LENGTHS, RIGHT_LENGTHS))
+    assert measured.left_only == [3, 7, 8] and measured.right_only == [3]
+    assert {(p.left, p.right) for p in measured.pairs} == {(p.left, p.right) for p in plain.pairs} - {((3,), (3,))}
+
+
+def test_a_translation_longer_throughout_loses_nothing_for_length(topics):
+    left, right = _related_sentence_between_pairs(topics)
+    twice = [2 * x for x in LEFT_LENGTHS[:7]]
+    plain = align(left, right)
+    measured = align(left, right, lengths=(LEFT_LENGTHS, twice))
+    assert [(p.left, p.right, round(p.margin, 4)) for p in measured.pairs] == [(p.left, p.right, round(p.margin, 4)) for p in plain.pairs]
+
+
+def test_length_weight_zero_ignores_lengths(topics):
+    left, right = _related_sentence_between_pairs(topics)
+    params = AlignParams(length_weight=0.0)
+    assert align(left, right, params=params, lengths=(LEFT_LENGTHS, RIGHT_LENGTHS)).pairs == align(left, right, params=params).pairs
+
+
+def test_lengths_must_match_the_segments(topics):
+    left, right = _related_sentence_between_pairs(topics)
+    with pytest.raises(AlignError, match="lengths"):
+        align(left, right, lengths=(LEFT_LENGTHS[:3], RIGHT_LENGTHS))
+    with pytest.raises(AlignError, match="length weight"):
+        align(left, right, params=AlignParams(length_weight=-1.0), lengths=(LEFT_LENGTHS, RIGHT_LENGTHS))
+
+
+def test_in_a_translation_a_sentence_glossed_at_great_length_still_pairs(topics):
+    rng = np.random.default_rng(5)
+    related = topics[3] + 8.0 * topics[8]
+    left = _doc(rng, topics[[0, 1, 2, 3, 4, 5, 6]])
+    right = _doc(rng, np.stack([topics[0], topics[1], topics[2], related, topics[4], topics[5], topics[6]]))
+    lengths = ([100, 120, 90, 20, 110, 100, 95], [100, 120, 90, 400, 110, 100, 95])  # twenty times as long
+    result = align(left, right, lengths=lengths)
+    assert [(p.left, p.right) for p in result.pairs] == [((i,), (i,)) for i in range(7)]
+    assert result.left_only == [] and result.right_only == []

@@ -48,7 +48,15 @@ def test_json_contract_on_the_sample(sample_report, sample_paths):
     assert (sample_report["left"]["lang"], sample_report["right"]["lang"]) == ("ar", "fa")
     assert sample_report["model"]["identity"].startswith("multilingual-e5-small@")
     assert sample_report["settings"]["threshold"] == pytest.approx(0.14)
+    assert sample_report["settings"]["length_weight"] == pytest.approx(0.2)
     _check_contract(sample_report, left, right)
+
+
+def test_length_weight_reaches_the_report_and_its_signature(run, sample_paths):
+    report = json.loads(run(*sample_paths, "--format", "json", "--length-weight", "0").stdout)
+    assert report["settings"]["length_weight"] == 0
+    assert "|length:0+0.4|" in report["signature"]
+    assert "Invalid value for '--length-weight'" in run(*sample_paths, "--length-weight", "-1", expect=2).output
 
 
 def test_sample_pairs_match_the_gold(sample_report, sample_gold):
