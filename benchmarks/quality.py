@@ -6,12 +6,14 @@
                                                  # another model (hub name or local folder);
                                                  # writes benchmarks/RESULTS-<model>.md
 
-Every method gets the same vectors (the default model, the text the model sees
-as produced by ``aligner.text.model_text``), the same span encoder for joined
-runs and the same segment lengths (characters of that text), which our aligner
-and Bertalign use and the others, as published, do not. Baselines are reported twice: at their published defaults ("untuned") and
-with their one threshold chosen on the dev split ("tuned", one value for every
-set). Our aligner runs with its defaults, which were set on dev only.
+Every method gets the same vectors (the embedded model unless ``--model`` names
+another; the text the model sees as produced by ``aligner.text.model_text``),
+the same span encoder for joined runs and the same segment lengths (characters
+of that text), which our aligner and Bertalign use and the others, as
+published, do not. Baselines are reported twice: at their published defaults
+("untuned") and with their one threshold chosen on the dev split ("tuned", one
+value for every set). Our aligner runs with its defaults, which were set on dev
+only, for the embedded model.
 """
 
 from __future__ import annotations
