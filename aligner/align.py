@@ -73,6 +73,8 @@ DEFAULT_SUPPORT = 1.25
 DEFAULT_FILL_THRESHOLD = 0.015
 DEFAULT_LENGTH_WEIGHT = 0.2
 DEFAULT_LENGTH_SLACK = 0.4
+# confident matches needed before the length of a candidate pair counts at all
+MIN_SURE_FOR_LENGTH = 3
 # Diagonal steps to the previous/next alignment that count as "in order": drops
 # of one segment on either side between two neighbouring pairs are common.
 SUPPORT_STEPS = ((1, 1), (1, 2), (2, 1))
@@ -172,18 +174,19 @@ def length_penalty(
     """Margin each cell loses for a length ratio that strays from the document's usual one.
 
     The usual log length ratio is the median over the mutual best matches whose
-    margin reaches ``threshold`` (the documents' total lengths when there are
-    fewer than three). A cell loses ``weight`` for each log unit its ratio
-    differs from that beyond ``slack``.
+    margin reaches ``threshold``. A cell loses ``weight`` for each log unit its
+    ratio differs from that beyond ``slack``. With fewer than
+    :data:`MIN_SURE_FOR_LENGTH` such matches there is no usual ratio to go by
+    (two articles' total lengths say little about their sentences'), and no
+    cell loses anything.
     """
     ratio = np.log(np.maximum(left_lengths, 1.0))[:, None] - np.log(np.maximum(right_lengths, 1.0))[None, :]
     best_right, best_left = margin.argmax(axis=1), margin.argmax(axis=0)
     rows = np.arange(len(margin))
     sure = (best_left[best_right] == rows) & (margin[rows, best_right] >= threshold)
-    if sure.sum() >= 3:
-        usual = float(np.median(ratio[rows[sure], best_right[sure]]))
-    else:
-        usual = float(np.log(max(left_lengths.sum(), 1.0) / max(right_lengths.sum(), 1.0)))
+    if sure.sum() < MIN_SURE_FOR_LENGTH:
+        return np.zeros_like(margin)
+    usual = float(np.median(ratio[rows[sure], best_right[sure]]))
     return (weight * np.maximum(np.abs(ratio - usual) - slack, 0.0)).astype(margin.dtype)
 
 

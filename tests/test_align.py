@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align import AlignError, AlignParams, align, fill_by_order, gap_imbalance, in_order_chain, looks_parallel
+from aligner.align import AlignError, AlignParams, align, fill_by_order, gap_imbalance, in_order_chain, length_penalty, looks_parallel
 
 
 def _unit(x):
@@ -209,3 +209,16 @@ def test_in_a_translation_a_sentence_glossed_at_great_length_still_pairs(topics)
     result = align(left, right, lengths=lengths)
     assert [(p.left, p.right) for p in result.pairs] == [((i,), (i,)) for i in range(7)]
     assert result.left_only == [] and result.right_only == []
+
+
+def test_length_counts_only_once_three_confident_matches_show_the_usual_ratio():
+    # three confident one-to-one matches, left twice as long as right; the last cell is four times as long
+    margin = np.full((4, 4), -0.1, np.float32)
+    margin[0, 0] = margin[1, 1] = margin[2, 2] = 0.5
+    margin[3, 3] = 0.1
+    left, right = np.array([200.0, 100, 300, 400]), np.array([100.0, 50, 150, 100])
+    penalty = length_penalty(left, right, margin, threshold=0.14, weight=0.2, slack=0.4)
+    assert penalty[0, 0] == penalty[1, 1] == penalty[2, 2] == 0.0  # the usual ratio costs nothing
+    assert penalty[3, 3] == pytest.approx(0.2 * (np.log(2.0) - 0.4), abs=1e-6)  # 4x against the usual 2x
+    margin[2, 2] = 0.1  # only two confident matches left: no usual ratio to go by
+    assert not length_penalty(left, right, margin, threshold=0.14, weight=0.2, slack=0.4).any()

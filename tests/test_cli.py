@@ -85,6 +85,11 @@ def test_shared_corpora_pair_the_same_phone_call_and_keep_lavrov_persian_only(ru
     summit_ar = segment_holding(left, "أهمية مبادرة روسيا لعقد أول قمة روسية")
     summit_fa = segment_holding(right, "اهمیت پیشنهاد مسکو برای برگزاری نخستین اجلاس")
     assert (call_ar, call_fa) in links and (summit_ar, summit_fa) in links
+    # both report Putin condemning the US strikes as unjustified, the Persian with more context
+    # and half as long again: a loose pair that length alone must not undo
+    condemn_ar = segment_holding(left, "ودان الرئيس فلاديمير بوتين")
+    condemn_fa = segment_holding(right, "پیش از این، رئیس")
+    assert (condemn_ar, condemn_fa) in links
     # Lavrov is quoted only in the Persian article
     for snippet in ("سرگئی لاوروف در یازدهمین مجمع", "لاوروف گفت: اما بعد از اعلام آتش بس"):
         assert segment_holding(right, snippet) in report["right_only"]
