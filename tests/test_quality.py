@@ -28,7 +28,7 @@ def tiny_run(cache_dir):
 
 def test_every_set_and_method_is_scored(tiny_run):
     rows, bench = tiny_run
-    assert set(bench.sets) == {"quran-parallel", "quran-comparable", "udhr-parallel", "udhr-comparable"}
+    assert set(bench.sets) == {f"{source}-{kind}" for source in ("quran", "udhr", "firefox") for kind in ("parallel", "comparable")}
     methods = {r.method for r in rows}
     assert methods == {"aligner", "margin-mnn (untuned)", "margin-mnn (tuned)"}
     for r in rows:
