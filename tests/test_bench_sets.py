@@ -171,12 +171,8 @@ def test_load_real_sources(tmp_path_factory):
     try:
         surahs = data.load_quran(root)
         udhr = data.load_udhr(root)
-        firefox = data.load_firefox(root)
     except SourceUnavailable as err:
         pytest.skip(str(err))
-    firefox_units = [u for run in firefox for u in run]
-    assert len(firefox_units) >= 1000 and len({u.key for u in firefox_units}) == len(firefox_units)
-    assert all(len(u.ar.split()) >= 5 and len(u.fa.split()) >= 5 and "{" not in u.ar + u.fa for u in firefox_units)
     assert len(surahs) == 114 and sum(len(s) for s in surahs) == 6236
     assert [len(s) for s in surahs] == list(QURAN_SURAH_LENGTHS)
     assert surahs[1][0].key == "2:1" and surahs[113][-1].key == "114:6"
@@ -186,6 +182,19 @@ def test_load_real_sources(tmp_path_factory):
         for text in (u.ar, u.fa):
             letters = [ch for ch in text if ch.isalpha()]
             assert letters and sum(map(is_arabic_script, letters)) / len(letters) > 0.9, u.key
+
+
+def test_load_real_firefox_messages(tmp_path_factory):
+    root = os.environ.get("ALIGNER_TEST_CACHE") or tmp_path_factory.mktemp("bench-data")
+    try:
+        files = data.load_firefox(root)
+    except SourceUnavailable as err:
+        pytest.skip(str(err))
+    units = [u for run in files for u in run]
+    assert len(units) >= 1000 and len({u.key for u in units}) == len(units)
+    assert all(len(u.ar.split()) >= 5 and len(u.fa.split()) >= 5 and "{" not in u.ar + u.fa for u in units)
+    regions = sets.firefox_splits(files)
+    assert min(len(regions["dev"][0]), len(regions["test"][0])) >= 300
 
 
 # -- Firefox messages (hand-made files, no download) -----------------------------------
