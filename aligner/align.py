@@ -357,10 +357,8 @@ def align(
     of the text the model saw (left, right); without them, length plays no part.
     """
     params = params or AlignParams()
-    _check_inputs(left, right, params)
+    _check_inputs(left, right, params, lengths)
     n, m = len(left), len(right)
-    if lengths is not None and (len(lengths[0]), len(lengths[1])) != (n, m):
-        raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({n}, {m})")
     if n == 0 or m == 0:
         return Alignment([], list(range(n)), list(range(m)), params)
     centring = {"left": Centring(left), "right": Centring(right)}
@@ -476,7 +474,9 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
     return pairs
 
 
-def _check_inputs(left: np.ndarray, right: np.ndarray, params: AlignParams) -> None:
+def _check_inputs(
+    left: np.ndarray, right: np.ndarray, params: AlignParams, lengths: tuple[Sequence[int], Sequence[int]] | None
+) -> None:
     for name, arr in (("left", left), ("right", right)):
         if arr.ndim != 2:
             raise AlignError(f"{name} vectors must be a 2-d array, got shape {arr.shape}")
@@ -488,6 +488,8 @@ def _check_inputs(left: np.ndarray, right: np.ndarray, params: AlignParams) -> N
         raise AlignError(f"k must be at least 1, got {params.k}")
     if params.max_merge < 1:
         raise AlignError(f"max_merge must be at least 1, got {params.max_merge}")
+    if lengths is not None and (len(lengths[0]), len(lengths[1])) != (len(left), len(right)):
+        raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({len(left)}, {len(right)})")
     if params.length_weight < 0 or params.length_slack < 0:
         raise AlignError(f"length weight and slack must not be negative, got {params.length_weight} and {params.length_slack}")
 

@@ -34,7 +34,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,7 @@ COMPARE_OPTIONS = {
     "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "length_weight": True, "index": True,
     "facts": True, "use_cache": False, "max_bytes": False,
 }
-ALIGN_FIELDS = ("k", "threshold", "min_cosine", "max_merge", "merge_gain", "support", "fill_threshold", "length_weight", "index")
+ALIGN_FIELDS = tuple(f.name for f in fields(AlignParams))
 
 # (pairs handled, total); called after each pair, skipped and failed ones included
 BatchProgress = Callable[[int, int], None]

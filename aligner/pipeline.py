@@ -120,8 +120,9 @@ def compare_documents(
 ) -> Report:
     """:func:`compare` on two documents already read and segmented by :func:`prepare`."""
     params = params or AlignParams()
-    vectors = {side: _encode_segments(encoder, doc, side, progress) for side, doc in (("left", left_doc), ("right", right_doc))}
     docs = {"left": left_doc, "right": right_doc}
+    texts = {side: model_texts(doc) for side, doc in docs.items()}
+    vectors = {side: _encode_segments(encoder, texts[side], side, progress) for side in docs}
 
     def span_encoder(side: str, runs: list[tuple[int, int]]) -> np.ndarray:
         doc = docs[side]
@@ -129,7 +130,7 @@ def compare_documents(
 
     if progress:
         progress("aligning", 0, 1)
-    lengths = ([len(t) for t in model_texts(left_doc)], [len(t) for t in model_texts(right_doc)])
+    lengths = ([len(t) for t in texts["left"]], [len(t) for t in texts["right"]])
     alignment = align(vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths)
     if progress:
         progress("aligning", 1, 1)
@@ -169,8 +170,7 @@ def model_texts(doc: Document) -> list[str]:
     return [model_text(s.text) for s in doc.segments]
 
 
-def _encode_segments(encoder: Encoder, doc: Document, side: str, progress: Progress | None) -> np.ndarray:
-    texts = model_texts(doc)
+def _encode_segments(encoder: Encoder, texts: list[str], side: str, progress: Progress | None) -> np.ndarray:
     stage = f"encoding {side}"
     report = (lambda done, total: progress(stage, done, total)) if progress else None
     return encoder.encode(texts, progress=report)

@@ -6,7 +6,7 @@ signature pins everything needed to reproduce the run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from . import __version__
 from .align import AlignParams, Alignment, Pair
@@ -99,16 +99,7 @@ class Report:
             "signature": self.signature,
             "model": self.model.to_dict(),
             "settings": {
-                "k": self.alignment.params.k,
-                "threshold": self.alignment.params.threshold,
-                "min_cosine": self.alignment.params.min_cosine,
-                "max_merge": self.alignment.params.max_merge,
-                "merge_gain": self.alignment.params.merge_gain,
-                "support": self.alignment.params.support,
-                "fill_threshold": self.alignment.params.fill_threshold,
-                "length_weight": self.alignment.params.length_weight,
-                "length_slack": self.alignment.params.length_slack,
-                "index": self.alignment.params.index,
+                **asdict(self.alignment.params),
                 "text": self.text_version,
                 "aligner_version": __version__,
             },

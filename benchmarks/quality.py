@@ -79,17 +79,17 @@ class Embedded:
 
 
 def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
-    texts = sorted({model_text(t) for d in docs for t in (*d.left, *d.right)})
+    seen = {side: [[model_text(t) for t in getattr(d, side)] for d in docs] for side in ("left", "right")}
+    texts = sorted({t for side in seen.values() for doc in side for t in doc})
     vectors = dict(zip(texts, encoder.encode(texts)))
     out = []
-    for d in docs:
+    for d, left, right in zip(docs, seen["left"], seen["right"]):
         def spans(side: str, runs: list[tuple[int, int]], d=d) -> np.ndarray:
             units = d.left if side == "left" else d.right
             return encoder.encode([model_text(" ".join(units[a:b])) for a, b in runs])
 
-        out.append(Embedded(d, np.stack([vectors[model_text(t)] for t in d.left]),
-                            np.stack([vectors[model_text(t)] for t in d.right]), spans,
-                            ([len(model_text(t)) for t in d.left], [len(model_text(t)) for t in d.right])))
+        out.append(Embedded(d, np.stack([vectors[t] for t in left]), np.stack([vectors[t] for t in right]), spans,
+                            ([len(t) for t in left], [len(t) for t in right])))
     return out
 
 

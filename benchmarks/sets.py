@@ -277,16 +277,12 @@ def build_sets(
     skipped: dict[str, str] = {}
     for source in sources:
         try:
-            regions = SPLITTERS[source](_load(source, cache_dir))
+            regions = SPLITTERS[source](LOADERS[source](cache_dir))
         except SourceUnavailable as err:
             skipped[source] = str(err)
             continue
         sets.update(source_sets(source, regions, seed=seed, n_dev=n_dev, n_test=n_test))
     return BenchSets(seed=seed, sets=sets, skipped=skipped)
-
-
-def _load(source: str, cache_dir: str | Path | None) -> object:
-    return LOADERS[source](cache_dir)
 
 
 def source_sets(
