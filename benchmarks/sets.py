@@ -1,6 +1,6 @@
 """Benchmark documents with gold alignments, built deterministically from a seed.
 
-Two kinds of document, both cut from runs of consecutive aligned units:
+Three kinds of document, all cut from runs of consecutive aligned units:
 
 * parallel (:func:`parallel_docs`): a window of units, whole on both sides;
   gold is ``(i, i)`` for every unit and nothing is one-sided.
@@ -8,8 +8,13 @@ Two kinds of document, both cut from runs of consecutive aligned units:
   units, each side losing a different random 20–30 % of them, and one side
   with one or two blocks of consecutive units moved elsewhere. A unit kept on
   both sides is a gold pair, one kept on one side only is one-sided.
+* omissions (:func:`omission_docs`), a translation with holes: a window of
+  units, whole on the Arabic side; the Persian side leaves out one to three
+  inner units (Arabic-only in the gold) and, in about half the documents,
+  gains one unit from elsewhere in the split at an inner position
+  (Persian-only). Nothing moves; every other unit is a gold pair, in order.
 
-:func:`build_sets` makes dev and test splits of both kinds for each source:
+:func:`build_sets` makes dev and test splits of every kind for each source:
 
 * Quran: dev documents come from surahs 1–30 (3,469 verses), test documents
   from surahs 31–114 (2,767 verses), each region read as one continuous
@@ -21,7 +26,8 @@ Two kinds of document, both cut from runs of consecutive aligned units:
   words), to check on dev that a change holds up on text like the test's.
 * UDHR: the declaration is a single document of 57 units, so dev and test are
   both drawn from all of it: they overlap in text and differ only in the
-  random windows and drops. Window lengths are clipped to the 57 units.
+  random windows and drops. Window lengths are clipped to the 57 units (an
+  omissions document whose window holds all 57 gains no Persian-only unit).
 * Firefox: each message file goes to dev or test by a hash of its path (about
   half each, the same on every machine); each split's files, in path order,
   are read as one continuous sequence. Dev and test share no message.
@@ -50,6 +56,7 @@ __all__ = [
     "build_sets",
     "comparable_docs",
     "firefox_splits",
+    "omission_docs",
     "parallel_docs",
     "quran_splits",
     "source_sets",
@@ -161,6 +168,50 @@ def comparable_docs(
     return docs
 
 
+def omission_docs(
+    runs: list[list[Unit]],
+    *,
+    n_docs: int,
+    rng: random.Random,
+    min_len: int = 30,
+    max_len: int = 60,
+    omit: tuple[int, int] = (1, 3),
+    add_share: float = 0.5,
+    id_prefix: str = "omissions",
+) -> list[BenchDoc]:
+    """``n_docs`` translations with holes, each a window of ``min_len``..``max_len`` consecutive units.
+
+    The Arabic side is the whole window. The Persian side leaves out ``omit``
+    (low..high) of the window's units, never the first or the last (so they are
+    holes, not a shorter window): those are Arabic-only. In a random
+    ``add_share`` of the documents it also gains, at an inner position, the
+    Persian of one unit of ``runs`` from outside the window whose Arabic and
+    Persian texts are not in the window (none if no unit qualifies): that is
+    Persian-only. Nothing is moved; every other unit is a gold pair, in order.
+    """
+    if not 0 <= omit[0] <= omit[1] or omit[1] > min_len - 2:
+        raise ValueError(f"cannot leave out {omit[0]}..{omit[1]} inner units of a {min_len}-unit window")
+    docs = []
+    for number in range(n_docs):
+        window = _window(runs, rng=rng, min_len=min_len, max_len=max_len)
+        omitted = set(rng.sample(range(1, len(window) - 1), rng.randint(*omit)))
+        right = [u for u in range(len(window)) if u not in omitted]
+        units = list(window)
+        if rng.random() < add_share:
+            extra = _outside(runs, window)
+            if extra:
+                units.append(rng.choice(extra))
+                right.insert(rng.randint(1, len(right) - 1), len(window))
+        docs.append(_comparable_doc(_doc_id(id_prefix, number, window), units, list(range(len(window))), right))
+    return docs
+
+
+def _outside(runs: Sequence[Sequence[Unit]], window: list[Unit]) -> list[Unit]:
+    """The units of ``runs`` outside ``window`` whose Arabic and Persian texts are both absent from it."""
+    keys, ar, fa = ({getattr(u, attr) for u in window} for attr in ("key", "ar", "fa"))
+    return [u for run in runs for u in run if u.key not in keys and u.ar not in ar and u.fa not in fa]
+
+
 def _window(runs: Sequence[Sequence[Unit]], *, rng: random.Random, min_len: int, max_len: int) -> list[Unit]:
     """A random window of consecutive units within one run; every start position is equally likely."""
     longest = max((len(run) for run in runs), default=0)
@@ -196,7 +247,7 @@ def _move_blocks(order: list[int], *, rng: random.Random, n_blocks: int, block_l
 
 
 def _comparable_doc(doc_id: str, window: list[Unit], left: list[int], right: list[int]) -> BenchDoc:
-    """Gold from the window positions kept on each side, in each side's order."""
+    """Gold from the positions in ``window`` kept on each side, in each side's order."""
     right_at = {unit: j for j, unit in enumerate(right)}
     left_set = set(left)
     return BenchDoc(
@@ -263,10 +314,11 @@ def build_sets(
     cache_dir: str | Path | None = None,
     sources: Sequence[str] = SOURCES,
 ) -> BenchSets:
-    """Parallel and comparable dev/test sets for each source; see the module docstring.
+    """Parallel, comparable and omissions dev/test sets for each source; see the module docstring.
 
-    Returns :class:`BenchSets` with ``sets["<source>-parallel"]`` and
-    ``sets["<source>-comparable"]``, each ``{"dev": [...], "test": [...]}``; a
+    Returns :class:`BenchSets` with ``sets["<source>-parallel"]``,
+    ``sets["<source>-comparable"]`` and ``sets["<source>-omissions"]``, each
+    ``{"dev": [...], "test": [...]}`` (the Quran's also ``"dev-short"``); a
     source whose loader raises :class:`SourceUnavailable` is left out and its
     message is put in ``skipped``.
     """
@@ -288,11 +340,11 @@ def build_sets(
 def source_sets(
     source: str, regions: dict[str, list[list[Unit]]], *, seed: int, n_dev: int, n_test: int
 ) -> dict[str, dict[str, list[BenchDoc]]]:
-    """``{"<source>-parallel": {...}, "<source>-comparable": {...}}`` from each split's runs.
+    """``{"<source>-<kind>": {split: [...]}}`` for each kind (parallel, comparable, omissions) from each split's runs.
 
     Every split but ``test`` gets ``n_dev`` documents.
     """
-    makers = {"parallel": parallel_docs, "comparable": comparable_docs}
+    makers = {"parallel": parallel_docs, "comparable": comparable_docs, "omissions": omission_docs}
     return {
         f"{source}-{kind}": {
             split: maker(

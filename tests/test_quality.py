@@ -30,7 +30,8 @@ def tiny_run(cache_dir):
 def test_every_set_and_method_is_scored(tiny_run):
     rows, bench = tiny_run
     sources = {"quran", "udhr", "firefox"} - set(bench.skipped)
-    assert set(bench.sets) == {f"{source}-{kind}" for source in sources for kind in ("parallel", "comparable")}
+    kinds = ("parallel", "comparable", "omissions")
+    assert set(bench.sets) == {f"{source}-{kind}" for source in sources for kind in kinds}
     methods = {r.method for r in rows}
     assert methods == {"aligner", "margin-mnn (untuned)", "margin-mnn (tuned)"}
     for r in rows:
@@ -53,6 +54,19 @@ def test_our_aligner_invents_no_one_sided_content_in_a_translation(tiny_run, set
     ours = next(r for r in rows if r.method == "aligner" and r.set_name == set_name and r.split == split)
     assert (ours.outcome.scores.left_only_f1, ours.outcome.scores.right_only_f1) == (1.0, 1.0)
     assert ours.outcome.scores.pair_f1 >= 0.98
+
+
+@pytest.mark.parametrize("set_name", ["quran-omissions", "udhr-omissions"])
+def test_our_aligner_scores_the_holes_of_a_translation(tiny_run, set_name):
+    # no level asserted: the aligner's one-sided detection is being changed
+    rows, bench = tiny_run
+    ours = [r for r in rows if r.method == "aligner" and r.set_name == set_name]
+    assert {r.split for r in ours} == {"dev", "test"}
+    assert all(d.left_only for split in bench.sets[set_name].values() for d in split)  # every document has a hole
+    for r in ours:
+        s = r.outcome.scores
+        one_sided = (s.left_only_p, s.left_only_r, s.left_only_f1, s.right_only_p, s.right_only_r, s.right_only_f1)
+        assert all(0.0 <= v <= 1.0 for v in one_sided), (r.split, one_sided)
 
 
 def test_results_markdown_names_the_command_and_every_set(tiny_run):
