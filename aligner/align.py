@@ -49,8 +49,15 @@ News coverage is not translation: facts are reordered and dropped. The method:
    the pair did by at least ``merge_gain``, so one sentence can pair with the two
    or three sentences that together say the same.
 
-Everything not linked is reported as only on its side; every segment appears
-exactly once in the result.
+6. Coverage (other documents): every segment gets the calibrated probability
+   that the other document says what it says (:mod:`aligner.coverage`). A
+   segment the matches leave out is linked to its best counterpart by a
+   ``covers`` pair when that probability reaches ``only_below``; below it, it
+   is reported as only on its side. A translation stays one-to-one: what its
+   in-order matching leaves out is one-sided.
+
+Every segment is in one or more pairs or once in its side's one-sided list,
+never both; ``match`` pairs are one-to-one.
 """
 
 from __future__ import annotations
@@ -62,6 +69,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embeddings.index import mean_neighbour_similarity
+
+from . import coverage as coverage_model
+from .coverage import ONLY_BELOW, SegmentCoverage, segment_coverage, weights_id
 
 # Defaults, documented in the README; changing one changes every report's signature.
 DEFAULT_K = 4
@@ -104,9 +114,15 @@ class Pair:
     right: tuple[int, ...]
     score: float  # cosine of the two sides' (joined) texts
     margin: float  # score (margin plus order support) of the link that started the pair
+    # "match": a one-to-one link (with merged neighbours); no segment is in two matches.
+    # "covers": a segment left out of the matches whose content the other article has (see aligner.coverage)
+    kind: str = "match"
 
     def to_dict(self) -> dict:
-        return {"left": list(self.left), "right": list(self.right), "score": round(self.score, 4), "margin": round(self.margin, 4)}
+        return {
+            "left": list(self.left), "right": list(self.right), "kind": self.kind,
+            "score": round(self.score, 4), "margin": round(self.margin, 4),
+        }
 
 
 @dataclass(frozen=True)
@@ -120,13 +136,15 @@ class AlignParams:
     fill_threshold: float = DEFAULT_FILL_THRESHOLD
     length_weight: float = DEFAULT_LENGTH_WEIGHT
     length_slack: float = DEFAULT_LENGTH_SLACK
+    only_below: float = ONLY_BELOW
     index: str = "exact"
 
     def signature(self) -> str:
         return (
             f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}|support:{self.support:g}"
             f"|fill:{self.fill_threshold:g}|length:{self.length_weight:g}+{self.length_slack:g}"
-            f"|merge:{self.max_merge}+{self.merge_gain:g}|index:{self.index}"
+            f"|merge:{self.max_merge}+{self.merge_gain:g}|only-below:{self.only_below:g}+{weights_id(coverage_model.WEIGHTS)}"
+            f"|index:{self.index}"
         )
 
 
@@ -136,6 +154,9 @@ class Alignment:
     left_only: list[int]
     right_only: list[int]
     params: AlignParams = field(default_factory=AlignParams)
+    # one per segment, in order (empty when the method does not score coverage)
+    left_coverage: list[SegmentCoverage] = field(default_factory=list)
+    right_coverage: list[SegmentCoverage] = field(default_factory=list)
 
 
 class Centring:
@@ -348,6 +369,7 @@ def align(
     params: AlignParams | None = None,
     span_encoder: SpanEncoder | None = None,
     lengths: tuple[Sequence[int], Sequence[int]] | None = None,
+    lexical: np.ndarray | None = None,
 ) -> Alignment:
     """Pair the rows of ``left`` (n, d) with the rows of ``right`` (m, d).
 
@@ -355,12 +377,15 @@ def align(
     text encoded by the model); without it, runs are approximated by the mean of
     their segments' vectors. ``lengths`` are the segments' lengths in characters
     of the text the model saw (left, right); without them, length plays no part.
+    ``lexical`` (n, m) is the segments' lexical similarity
+    (:func:`aligner.lexical.lexical_similarity`), one of the signals of coverage;
+    without it, coverage goes by the vectors alone.
     """
     params = params or AlignParams()
-    _check_inputs(left, right, params, lengths)
+    _check_inputs(left, right, params, lengths, lexical)
     n, m = len(left), len(right)
     if n == 0 or m == 0:
-        return Alignment([], list(range(n)), list(range(m)), params)
+        return Alignment([], list(range(n)), list(range(m)), params, _nothing_covers(n), _nothing_covers(m))
     centring = {"left": Centring(left), "right": Centring(right)}
     cos, raw_margin = margin_matrix(centring["left"](left), centring["right"](right), k=params.k, index=params.index)
     margin = raw_margin
@@ -371,8 +396,10 @@ def align(
         )
     score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
     links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
+    translation = False
     if params.fill_threshold is not None:
-        if looks_parallel(links, n, m):
+        translation = looks_parallel(links, n, m)
+        if translation:
             # in a translation the order decides: a verse glossed at length is still the translation
             links = _translation_links(links, cos, raw_margin)
         else:
@@ -381,7 +408,14 @@ def align(
     pairs = [Pair((i,), (j,), float(cos[i, j]), float(score[i, j])) for i, j in links]
     if params.max_merge > 1:
         pairs = _merge_neighbours(pairs, n, m, spans, params)
-    pairs.sort(key=lambda p: (p.left[0], p.right[0]))
+    coverage = {
+        "left": segment_coverage(cos, raw_margin, lexical),
+        "right": segment_coverage(cos.T, raw_margin.T, None if lexical is None else lexical.T),
+    }
+    if not translation:
+        # a translation is one-to-one: what its in-order matching leaves out is out
+        pairs += _covers_pairs(pairs, coverage, cos, raw_margin, params.only_below)
+    pairs.sort(key=lambda p: (p.left[0], p.right[0], p.kind != "match"))
     left_used = {i for p in pairs for i in p.left}
     right_used = {j for p in pairs for j in p.right}
     result = Alignment(
@@ -389,9 +423,34 @@ def align(
         [i for i in range(n) if i not in left_used],
         [j for j in range(m) if j not in right_used],
         params,
+        coverage["left"],
+        coverage["right"],
     )
     _check_complete(result, n, m)
     return result
+
+
+def _covers_pairs(
+    pairs: list[Pair], coverage: dict[str, list[SegmentCoverage]], cos: np.ndarray, margin: np.ndarray, only_below: float
+) -> list[Pair]:
+    """A ``covers`` pair for each segment no match holds whose coverage reaches ``only_below``."""
+    used = {"left": {i for p in pairs for i in p.left}, "right": {j for p in pairs for j in p.right}}
+    extra: list[Pair] = []
+    seen: set[tuple[int, int]] = set()
+    for side in ("left", "right"):
+        for i, c in enumerate(coverage[side]):
+            if i in used[side] or c.score < only_below:
+                continue
+            j = c.best[0]
+            a, b = (i, j) if side == "left" else (j, i)
+            if (a, b) not in seen:
+                seen.add((a, b))
+                extra.append(Pair((a,), (b,), float(cos[a, b]), float(margin[a, b]), kind="covers"))
+    return extra
+
+
+def _nothing_covers(size: int) -> list[SegmentCoverage]:
+    return [SegmentCoverage(0.0, ()) for _ in range(size)]
 
 
 def _translation_links(links: list[tuple[int, int]], cos: np.ndarray, margin: np.ndarray) -> list[tuple[int, int]]:
@@ -475,7 +534,8 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
 
 
 def _check_inputs(
-    left: np.ndarray, right: np.ndarray, params: AlignParams, lengths: tuple[Sequence[int], Sequence[int]] | None
+    left: np.ndarray, right: np.ndarray, params: AlignParams, lengths: tuple[Sequence[int], Sequence[int]] | None,
+    lexical: np.ndarray | None = None,
 ) -> None:
     for name, arr in (("left", left), ("right", right)):
         if arr.ndim != 2:
@@ -490,13 +550,20 @@ def _check_inputs(
         raise AlignError(f"max_merge must be at least 1, got {params.max_merge}")
     if lengths is not None and (len(lengths[0]), len(lengths[1])) != (len(left), len(right)):
         raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({len(left)}, {len(right)})")
+    if lexical is not None and lexical.shape != (len(left), len(right)):
+        raise AlignError(f"lexical similarity has shape {lexical.shape}, the vectors ({len(left)}, {len(right)})")
+    if not 0.0 <= params.only_below <= 1.0:
+        raise AlignError(f"only_below is a probability between 0 and 1, got {params.only_below}")
     if params.length_weight < 0 or params.length_slack < 0:
         raise AlignError(f"length weight and slack must not be negative, got {params.length_weight} and {params.length_slack}")
 
 
 def _check_complete(result: Alignment, n: int, m: int) -> None:
-    """Every segment exactly once: in one pair or in its side's one-sided list."""
-    for side, size, only, key in (("left", n, result.left_only, "left"), ("right", m, result.right_only, "right")):
-        seen = [i for p in result.pairs for i in getattr(p, key)] + list(only)
-        if sorted(seen) != list(range(size)):
-            raise AlignError(f"internal error: {side} segments not accounted for exactly once")
+    """Every segment in one or more pairs or once in its side's one-sided list, never both; matches one-to-one."""
+    for side, size, only in (("left", n, result.left_only), ("right", m, result.right_only)):
+        matched = [i for p in result.pairs if p.kind == "match" for i in getattr(p, side)]
+        paired = {i for p in result.pairs for i in getattr(p, side)}
+        if len(matched) != len(set(matched)) or len(only) != len(set(only)) or paired & set(only):
+            raise AlignError(f"internal error: a {side} segment is in two matches, or both paired and one-sided")
+        if paired | set(only) != set(range(size)):
+            raise AlignError(f"internal error: {side} segments not all accounted for")

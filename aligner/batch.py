@@ -61,7 +61,8 @@ SUMMARY_COLUMNS = (
 # compare() keywords that batch() passes through; those marked True change the report.
 COMPARE_OPTIONS = {
     "left_lang": True, "right_lang": True, "k": True, "threshold": True, "min_cosine": True,
-    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "length_weight": True, "index": True,
+    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "length_weight": True,
+    "only_below": True, "index": True,
     "facts": True, "use_cache": False, "max_bytes": False,
 }
 ALIGN_FIELDS = tuple(f.name for f in fields(AlignParams))

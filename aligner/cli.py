@@ -24,6 +24,7 @@ from .align import (
     DEFAULT_SUPPORT,
     DEFAULT_THRESHOLD,
 )
+from .coverage import ONLY_BELOW
 from .views import FORMATS
 from .views.rows import PARTIAL_BELOW
 
@@ -103,6 +104,7 @@ model_and_alignment_options = _stack(
     click.option("--length-weight", type=click.FloatRange(0), default=DEFAULT_LENGTH_WEIGHT, show_default=True, envvar="ALIGNER_LENGTH_WEIGHT", help="Margin a pair loses per log unit its length ratio strays beyond 1.5 times the document's usual ratio (0: length plays no part)."),
     click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
     click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
+    click.option("--only-below", type=click.FloatRange(0, 1), default=ONLY_BELOW, show_default=True, envvar="ALIGNER_ONLY_BELOW", help="In articles that are not a translation, an unmatched segment is reported as only on its side when its coverage (the calibrated probability that the other article says it) is below this; at or above, it is linked to its best counterpart."),
 )
 
 cache_options = _stack(
@@ -146,7 +148,7 @@ def main() -> None:
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
-            support, fill_threshold, length_weight, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
+            support, fill_threshold, length_weight, max_merge, merge_gain, only_below, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
             partial_below, facts, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
@@ -165,7 +167,8 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
-                length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, progress=progress, facts=facts,
+                length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, only_below=only_below, progress=progress,
+                facts=facts,
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None
@@ -325,7 +328,7 @@ class _BatchProgress:
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
 def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold, length_weight,
-          max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
+          max_merge, merge_gain, only_below, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
 
     Writes OUT/reports.jsonl (one line per pair: the compare --format json report, or the
@@ -345,8 +348,8 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     options = dict(
         workers=workers, batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, left_lang=left_lang,
         right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine, support=support,
-        fill_threshold=fill_threshold, length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, facts=facts,
-        max_bytes=max_bytes,
+        fill_threshold=fill_threshold, length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain,
+        only_below=only_below, facts=facts, max_bytes=max_bytes,
     )
     source = inputs[0] if len(inputs) == 1 else inputs
     try:

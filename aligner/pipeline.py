@@ -26,7 +26,9 @@ from .align import (
     AlignParams,
     align,
 )
+from .coverage import ONLY_BELOW
 from .facts import check_facts
+from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
 from .text import Segment, detect_lang, model_text, script_profile, segment
 
@@ -88,6 +90,7 @@ def compare(
     support: float = DEFAULT_SUPPORT,
     fill_threshold: float | None = DEFAULT_FILL_THRESHOLD,
     length_weight: float = DEFAULT_LENGTH_WEIGHT,
+    only_below: float = ONLY_BELOW,
     index: str = "exact",
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
@@ -101,7 +104,7 @@ def compare(
     """
     params = AlignParams(
         k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
-        support=support, fill_threshold=fill_threshold, length_weight=length_weight, index=index,
+        support=support, fill_threshold=fill_threshold, length_weight=length_weight, only_below=only_below, index=index,
     )
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
@@ -131,7 +134,10 @@ def compare_documents(
     if progress:
         progress("aligning", 0, 1)
     lengths = ([len(t) for t in texts["left"]], [len(t) for t in texts["right"]])
-    alignment = align(vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths)
+    lexical = lexical_similarity([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
+    alignment = align(
+        vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical
+    )
     if progress:
         progress("aligning", 1, 1)
     fact_report = None

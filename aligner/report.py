@@ -1,6 +1,6 @@
 """The result of a comparison: segments of both sides, pairs, one-sided segments, summary.
 
-``Report.to_dict()`` is the JSON contract (schema ``aligner.report/1``); the
+``Report.to_dict()`` is the JSON contract (schema ``aligner.report/2``); the
 signature pins everything needed to reproduce the run.
 """
 
@@ -13,7 +13,7 @@ from .align import AlignParams, Alignment, Pair
 from .facts import FactReport
 from .text import Segment
 
-SCHEMA = "aligner.report/1"
+SCHEMA = "aligner.report/2"
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,14 @@ class ModelInfo:
 class Summary:
     left_segments: int
     right_segments: int
-    pairs: int
-    left_paired: int
+    pairs: int  # one-to-one matches
+    left_paired: int  # segments in any pair
     right_paired: int
     left_only: int
     right_only: int
     left_coverage: float  # share of the left side's characters that are in a pair
     right_coverage: float
+    covers: int = 0  # covers pairs: a segment no match holds, linked to where the other article says it
 
     def to_dict(self) -> dict:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -103,8 +104,8 @@ class Report:
                 "text": self.text_version,
                 "aligner_version": __version__,
             },
-            "left": self.left.to_dict(),
-            "right": self.right.to_dict(),
+            "left": _with_coverage(self.left.to_dict(), self.alignment.left_coverage),
+            "right": _with_coverage(self.right.to_dict(), self.alignment.right_coverage),
             "pairs": [p.to_dict() for p in self.pairs],
             "left_only": list(self.left_only),
             "right_only": list(self.right_only),
@@ -112,6 +113,14 @@ class Report:
             "warnings": list(self.warnings),
             "facts": self.facts.to_dict() if self.facts is not None else None,
         }
+
+
+def _with_coverage(side: dict, coverage: list) -> dict:
+    """Each segment's ``coverage`` and ``best`` counterparts (see :mod:`aligner.coverage`), when scored."""
+    if coverage:
+        for seg, c in zip(side["segments"], coverage):
+            seg.update(c.to_dict())
+    return side
 
 
 def settings_line(*, model_identity: str, prefix: str, params: AlignParams, text_version: str, langs: str) -> str:
@@ -133,7 +142,8 @@ def summarise(left: list[Segment], right: list[Segment], alignment: Alignment) -
     return Summary(
         left_segments=len(left),
         right_segments=len(right),
-        pairs=len(alignment.pairs),
+        pairs=sum(p.kind == "match" for p in alignment.pairs),
+        covers=sum(p.kind == "covers" for p in alignment.pairs),
         left_paired=len(left_paired),
         right_paired=len(right_paired),
         left_only=len(alignment.left_only),

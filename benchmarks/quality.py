@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from aligner.align import AlignParams, Alignment, align
+from aligner.lexical import lexical_similarity
 from aligner.text import model_text
 from benchmarks import baselines
 from benchmarks.metrics import DocScores, Prediction, macro_average, score_document
@@ -50,7 +51,7 @@ class MethodSpec:
 
 def method_specs() -> list[MethodSpec]:
     return [
-        MethodSpec("aligner", lambda l, r, **kw: align(l, r, params=AlignParams(), **kw)),
+        MethodSpec("aligner", aligner_run(AlignParams())),
         MethodSpec("greedy-nn", _without_lengths(baselines.greedy_nn), tune=("threshold", (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90))),
         MethodSpec("margin-mnn", _without_lengths(baselines.margin_mnn), tune=("threshold", (0.90, 0.94, 0.97, 1.00, 1.03, 1.06))),
         MethodSpec("vecalign", _without_lengths(baselines.vecalign_dp), tune=("del_penalty", (0.2, 0.3, 0.4, 0.5, 0.7, 0.9))),
@@ -58,12 +59,17 @@ def method_specs() -> list[MethodSpec]:
     ]
 
 
+def aligner_run(params: AlignParams) -> Method:
+    """Our aligner with ``params``, as a method."""
+    return lambda l, r, **kw: align(l, r, params=params, **kw)
+
+
 def _without_lengths(method: Method) -> Method:
     """A method whose published form has no length term: the lengths are not used."""
-    return lambda l, r, *, lengths, **kw: method(l, r, **kw)
+    return lambda l, r, *, lengths, lexical, **kw: method(l, r, **kw)
 
 
-def _bertalign_with_lengths(l, r, *, lengths, **kw) -> Alignment:
+def _bertalign_with_lengths(l, r, *, lengths, lexical, **kw) -> Alignment:
     return baselines.bertalign_two_pass(l, r, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
 
 
@@ -76,6 +82,7 @@ class Embedded:
     right: np.ndarray
     span_encoder: Callable[[str, list[tuple[int, int]]], np.ndarray]
     lengths: tuple[list[int], list[int]]  # characters of each segment's model text, left and right
+    lexical: np.ndarray  # the segments' lexical similarity, as the pipeline gives the aligner
 
 
 def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
@@ -89,7 +96,7 @@ def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
             return encoder.encode([model_text(" ".join(units[a:b])) for a, b in runs])
 
         out.append(Embedded(d, np.stack([vectors[t] for t in left]), np.stack([vectors[t] for t in right]), spans,
-                            ([len(t) for t in left], [len(t) for t in right])))
+                            ([len(t) for t in left], [len(t) for t in right]), lexical_similarity(d.left, d.right)))
     return out
 
 
@@ -112,7 +119,7 @@ def evaluate(run: Method, docs: list[Embedded], options: dict) -> Outcome:
     scores, seconds, segments = [], 0.0, 0
     for e in docs:
         start = time.perf_counter()
-        result = run(e.left, e.right, span_encoder=e.span_encoder, lengths=e.lengths, **options)
+        result = run(e.left, e.right, span_encoder=e.span_encoder, lengths=e.lengths, lexical=e.lexical, **options)
         seconds += time.perf_counter() - start
         segments += len(e.doc.left) + len(e.doc.right)
         scores.append(score_document(as_prediction(result), e.doc))

@@ -43,7 +43,7 @@ def _check_contract(report: dict, left_text: str, right_text: str) -> None:
 
 def test_json_contract_on_the_sample(sample_report, sample_paths):
     left, right = (p.read_text(encoding="utf-8") for p in sample_paths)
-    assert sample_report["schema"] == "aligner.report/1"
+    assert sample_report["schema"] == "aligner.report/2"
     assert {"model", "left", "right", "pairs", "left_only", "right_only", "summary", "signature"} <= set(sample_report)
     assert (sample_report["left"]["lang"], sample_report["right"]["lang"]) == ("ar", "fa")
     assert sample_report["model"]["identity"].startswith("multilingual-e5-small@")

@@ -4,7 +4,8 @@ One hunk in the rows' order (see :mod:`.rows`): segments only in the left
 article are ``-`` lines, segments only in the right article ``+`` lines, and
 both sides of a pair are context lines (left first, then right). Each line
 names its side and segment id, ``[ar 3]``; a partial pair's lines carry ``~``
-(``[ar 0 ~]``), and with ``--scores`` the pair's score follows (``[ar 3 0.57]``).
+(``[ar 0 ~]``); a segment said elsewhere (no one-to-one counterpart, but the
+other article has its content) is a context line naming where (``[ar 5 ≈fa 2]``), and with ``--scores`` the pair's score follows (``[ar 3 0.57]``).
 The first line carries the signature (viewers ignore lines before ``---``);
 the hunk header counts lines like a real diff, so viewers parse it. Text is in
 logical order; colour (``-`` red, ``+`` green) only when asked.
@@ -37,6 +38,12 @@ def render_diff(report, *, show_scores: bool = False, color: bool = False, parti
                 body.append((" ", _line(rtag, j, note, right.segments[j].text)))
             n = len(row.left) + len(row.right)
             old, new = old + n, new + n
+        elif row.kind == "covered":
+            tag, ids, other = (ltag, row.left, rtag) if row.left else (rtag, row.right, ltag)
+            segs = left.segments if row.left else right.segments
+            note = " ≈" + ",".join(f"{other} {i}" for i in row.covered_by)
+            body.append((" ", _line(tag, ids[0], note, segs[ids[0]].text)))
+            old, new = old + 1, new + 1
         elif row.kind == "left_only":
             body.append(("-", _line(ltag, row.left[0], "", left.segments[row.left[0]].text)))
             old += 1
@@ -45,12 +52,13 @@ def render_diff(report, *, show_scores: bool = False, color: bool = False, parti
             new += 1
     s = report.summary
     partial = sum(r.kind == "partial" for r in rows)
+    shared = sum(r.kind == "shared" for r in rows)
     lines = [
         ("h", f"aligner compare {report.signature}"),
         ("h", f"--- {left.path or 'left'}\t({lang_label(left.lang)}, left)"),
         ("h", f"+++ {right.path or 'right'}\t({lang_label(right.lang)}, right)"),
-        ("@", f"@@ -1,{old} +1,{new} @@ {s.pairs} pairs ({s.pairs - partial} shared, {partial} partial),"
-              f" {s.left_only} only left, {s.right_only} only right"),
+        ("@", f"@@ -1,{old} +1,{new} @@ {s.pairs} pairs ({shared} shared, {partial} partial),"
+              f"{_said_elsewhere(rows)} {s.left_only} only left, {s.right_only} only right"),
     ]
     lines += body
     out = []
@@ -59,6 +67,11 @@ def render_diff(report, *, show_scores: bool = False, color: bool = False, parti
         line = prefix + text
         out.append(f"{_COLORS[kind]}{line}{_RESET}" if color and kind in _COLORS else line)
     return "\n".join(out) + "\n"
+
+
+def _said_elsewhere(rows) -> str:
+    n = sum(r.kind == "covered" for r in rows)
+    return f" {n} said elsewhere," if n else ""
 
 
 def _line(tag: str, i: int, note: str, text: str) -> str:

@@ -35,6 +35,8 @@ p.seg { margin: 0 0 .35em; } p.seg:last-child { margin-bottom: 0; }
 span.id { color: #777; font-family: monospace; font-size: .85em; unicode-bidi: isolate; direction: ltr; }
 tr.shared td.text, .shared-key { background: #e3f6e5; } tr.shared td.mark { color: #1a7f37; }
 tr.partial td.text, .partial-key { background: #fff4cc; } tr.partial td.mark { color: #9a6700; }
+tr.covered td.text, .covered-key { background: #e6ecfa; } tr.covered td.mark { color: #3451b2; }
+td.see { color: #3451b2; font-size: .9em; }
 tr.left_only td.text, .left_only-key { background: #ffe4e1; } tr.left_only td.mark { color: #c62828; }
 tr.right_only td.text, .right_only-key { background: #dff3fb; } tr.right_only td.mark { color: #0b7285; }
 footer { margin-top: 1em; color: #555; font-size: .85em; } footer code { word-break: break-all; }
@@ -68,12 +70,14 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
         "</dl>",
         f'<p class="summary">{s.pairs} pairs (<span class="shared-key">{counts["shared"]} shared</span>, '
         f'<span class="partial-key">{counts["partial"]} partial</span>), '
-        f'<span class="left_only-key">{s.left_only} only left</span>, '
+        + (f'<span class="covered-key">{counts["covered"]} said elsewhere</span>, ' if counts["covered"] else "")
+        + f'<span class="left_only-key">{s.left_only} only left</span>, '
         f'<span class="right_only-key">{s.right_only} only right</span>; '
         f"covered: left {s.left_coverage:.0%} of its text ({s.left_paired}/{s.left_segments} segments), "
         f"right {s.right_coverage:.0%} ({s.right_paired}/{s.right_segments}).</p>",
         '<p class="legend">'
-        + "".join(f'<span class="{k}-key">{escape(MARKERS[k])} {escape(LABELS[k])}</span>' for k in LABELS)
+        + "".join(f'<span class="{k}-key">{escape(MARKERS[k])} {escape(LABELS[k])}</span>' for k in LABELS
+                  if k != "covered" or counts["covered"])
         + " * counterpart elsewhere in the right article; hover a row for its score.</p>",
     ]
     out += [f'<p class="note">note: {escape(w)}</p>' for w in r.warnings]
@@ -93,8 +97,8 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
             tip += " · counterpart elsewhere in the right article"
         mark = MARKERS[row.kind] + ("*" if row.moved else "")
         cells = [f'<td class="mark" title="{escape(tip)}">{escape(mark)}</td>']
-        cells.append(_cell(r.left, row.left, "left", tip))
-        cells.append(_cell(r.right, row.right, "right", tip))
+        cells.append(_cell(r.left, row.left, "left", tip) if row.left or not row.covered_by else _see(row.covered_by, "left"))
+        cells.append(_cell(r.right, row.right, "right", tip) if row.right or not row.covered_by else _see(row.covered_by, "right"))
         if show_scores:
             cells.append(f'<td class="score">{row.score:.2f}</td>' if row.score is not None else '<td class="score"></td>')
         out.append(f'<tr class="{row.kind}" title="{escape(tip)}">' + "".join(cells) + "</tr>")
@@ -106,6 +110,12 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _see(ids: tuple[int, ...], role: str) -> str:
+    """The empty ``role`` cell of a covered row: links to that side's segments that say what the row's segment says."""
+    links = " ".join(f'<a href="#{role}-{i}">[{i}]</a>' for i in ids)
+    return f'<td class="{role} empty see">{escape(MARKERS["covered"])} {links}</td>'
 
 
 def _cell(side, ids: tuple[int, ...], role: str, tip: str) -> str:

@@ -1,4 +1,4 @@
-"""``--format json``: the report as one JSON object (schema ``aligner.report/1``)."""
+"""``--format json``: the report as one JSON object (schema ``aligner.report/2``)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,10 @@ A right-only segment stands after the row holding the right segment just before
 it, counting only pairs in order (pairs off the longest run of pairs whose right
 ids increase with the left ones are *moved*), so right-only segments appear
 where they fall in the right article's order.
+A segment that no one-to-one match holds but whose content the other article
+has (a ``covers`` pair, see :mod:`aligner.coverage`) has a ``covered`` row of its
+own, placed as a one-sided segment of its side would be, naming the other
+side's segments that cover it (``covered_by``).
 Every segment of both sides is in exactly one row.
 """
 
@@ -18,9 +22,9 @@ PARTIAL_BELOW = 0.45
 """A pair whose score (centred cosine) is below this is shown as ``partial``:
 both articles speak of it, but one says noticeably more or otherwise."""
 
-KINDS = ("shared", "partial", "left_only", "right_only")
-MARKERS = {"shared": "=", "partial": "~", "left_only": "<", "right_only": ">"}
-LABELS = {"shared": "shared", "partial": "partial", "left_only": "only left", "right_only": "only right"}
+KINDS = ("shared", "partial", "covered", "left_only", "right_only")
+MARKERS = {"shared": "=", "partial": "~", "covered": "≈", "left_only": "<", "right_only": ">"}
+LABELS = {"shared": "shared", "partial": "partial", "covered": "said elsewhere", "left_only": "only left", "right_only": "only right"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Row:
     score: float | None = None
     margin: float | None = None
     moved: bool = False  # a pair whose right side stands out of the left article's order
+    covered_by: tuple[int, ...] = ()  # a covered row: the other side's segments that cover it
 
     @property
     def marker(self) -> str:
@@ -43,15 +48,20 @@ def pair_kind(score: float, partial_below: float = PARTIAL_BELOW) -> str:
 
 def ordered_rows(report, *, partial_below: float = PARTIAL_BELOW) -> list[Row]:
     """The rows of ``report`` in display order (see the module docstring)."""
-    rows = [Row(pair_kind(p.score, partial_below), tuple(p.left), tuple(p.right), p.score, p.margin) for p in report.pairs]
+    matches = [p for p in report.pairs if getattr(p, "kind", "match") == "match"]
+    rows = [Row(pair_kind(p.score, partial_below), tuple(p.left), tuple(p.right), p.score, p.margin) for p in matches]
+    covered = covered_segments(report)
     rows += [Row("left_only", (i,), ()) for i in report.left_only]
+    rows += [Row("covered", (i,), (), covered_by=ids) for i, ids in covered["left"].items()]
     rows.sort(key=lambda r: r.left[0])
     rows = _mark_moved(rows)
     placed: dict[int, list[Row]] = {}
     leading: list[Row] = []
-    for j in sorted(report.right_only):
-        anchor = _row_holding_right(rows, j)
-        (placed.setdefault(anchor, []) if anchor is not None else leading).append(Row("right_only", (), (j,)))
+    right_rows = [Row("right_only", (), (j,)) for j in report.right_only]
+    right_rows += [Row("covered", (), (j,), covered_by=ids) for j, ids in covered["right"].items()]
+    for row in sorted(right_rows, key=lambda r: r.right[0]):
+        anchor = _row_holding_right(rows, row.right[0])
+        (placed.setdefault(anchor, []) if anchor is not None else leading).append(row)
     out = list(leading)
     for idx, row in enumerate(rows):
         out.append(row)
@@ -59,9 +69,24 @@ def ordered_rows(report, *, partial_below: float = PARTIAL_BELOW) -> list[Row]:
     return out
 
 
+def covered_segments(report) -> dict[str, dict[int, tuple[int, ...]]]:
+    """Segments no match holds that ``covers`` pairs hold: side -> {id: the other side's ids covering it}."""
+    matched = {side: {i for p in report.pairs if getattr(p, "kind", "match") == "match" for i in getattr(p, side)}
+               for side in ("left", "right")}
+    out: dict[str, dict[int, tuple[int, ...]]] = {"left": {}, "right": {}}
+    for p in report.pairs:
+        if getattr(p, "kind", "match") != "covers":
+            continue
+        for side, other in (("left", "right"), ("right", "left")):
+            for i in getattr(p, side):
+                if i not in matched[side]:
+                    out[side][i] = tuple(sorted({*out[side].get(i, ()), *getattr(p, other)}))
+    return out
+
+
 def _mark_moved(rows: list[Row]) -> list[Row]:
     """Mark pairs off the longest run of pairs whose right ids increase with the left ones."""
-    pairs = [(n, r) for n, r in enumerate(rows) if r.right]
+    pairs = [(n, r) for n, r in enumerate(rows) if r.left and r.right]
     # longest increasing subsequence of the right ids, O(n^2) is fine for articles
     best: list[int] = [1] * len(pairs)
     prev: list[int] = [-1] * len(pairs)
@@ -75,7 +100,8 @@ def _mark_moved(rows: list[Row]) -> list[Row]:
         while b >= 0:
             keep.add(pairs[b][0])
             b = prev[b]
-    return [r if not r.right or n in keep else Row(r.kind, r.left, r.right, r.score, r.margin, True) for n, r in enumerate(rows)]
+    return [r if not r.right or n in keep else Row(r.kind, r.left, r.right, r.score, r.margin, True, r.covered_by)
+            for n, r in enumerate(rows)]
 
 
 def _row_holding_right(rows: list[Row], j: int) -> int | None:

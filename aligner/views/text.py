@@ -4,7 +4,8 @@ A header (model, both paths, counts and coverage, a legend), a table with the
 left and the right article in two right-aligned columns (see :mod:`.rows` for
 the order of rows), and the run's signature. Each row has a textual marker so
 the view works without colour: ``=`` shared, ``~`` partial, ``<`` only left,
-``>`` only right; ``*`` marks a pair whose counterpart stands elsewhere in the
+``>`` only right, ``≈`` said elsewhere (no one-to-one counterpart, but the other
+article has its content: the other cell names the segments that have it); ``*`` marks a pair whose counterpart stands elsewhere in the
 right article (its ids give its position).
 
 Cells are wrapped by display width (:mod:`.width`) to the column width before
@@ -31,7 +32,7 @@ from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index,
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
 from .width import terminal_text, wrap
 
-STYLES = {"shared": "green", "partial": "yellow", "left_only": "red", "right_only": "cyan"}
+STYLES = {"shared": "green", "partial": "yellow", "covered": "blue", "left_only": "red", "right_only": "cyan"}
 MOVED = "*"
 SCORE_WIDTH = 5
 MIN_CELL = 8
@@ -58,6 +59,9 @@ class Header:
         head.append(", ")
         head.append(f"{kinds.count('partial')} partial", style=STYLES["partial"])
         head.append(")  ·  ")
+        if kinds.count("covered"):
+            head.append(f"{kinds.count('covered')} said elsewhere", style=STYLES["covered"])
+            head.append("  ·  ")
         head.append(f"{s.left_only} only left", style=STYLES["left_only"])
         head.append("  ·  ")
         head.append(f"{s.right_only} only right", style=STYLES["right_only"])
@@ -65,7 +69,7 @@ class Header:
             f"\ncovered: left {s.left_coverage:.0%} of its text ({s.left_paired}/{s.left_segments} segments)"
             f"  ·  right {s.right_coverage:.0%} ({s.right_paired}/{s.right_segments})\n"
         )
-        for kind in LABELS:
+        for kind in (k for k in LABELS if k != "covered" or "covered" in kinds):
             head.append(MARKERS[kind], style=f"bold {STYLES[kind]}")
             head.append(f" {LABELS[kind]}  ")
         head.append(f"{MOVED} counterpart elsewhere", style="dim")
@@ -115,8 +119,8 @@ class SideBySide:
                 marker.append_text(marker_text(m))
             cells = [
                 marker,
-                self._cell(console, r.left, row.left, style, left_w),
-                self._cell(console, r.right, row.right, style, right_w),
+                self._cell(console, r.left, row.left, style, left_w) if row.left else _covered_note(row),
+                self._cell(console, r.right, row.right, style, right_w) if row.right else _covered_note(row),
             ]
             if self.show_scores:
                 cells.append(Text(f"{row.score:.2f}" if row.score is not None else "", style="dim"))
@@ -133,6 +137,13 @@ class SideBySide:
             for line in wrap(seg, width, console):
                 lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else line)
         return Text("\n", justify="right").join(lines) if lines else Text("")
+
+
+def _covered_note(row: Row) -> Text:
+    """The empty cell of a covered row: where the other article says it (empty for other rows)."""
+    if not row.covered_by:
+        return Text("")
+    return Text(MARKERS["covered"] + " " + " ".join(f"[{i}]" for i in row.covered_by), style=f"dim {STYLES['covered']}")
 
 
 def _fact_markers(report) -> dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]]:

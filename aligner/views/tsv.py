@@ -1,6 +1,9 @@
 """``--format tsv``: one row per pair or one-sided segment, for spreadsheets and pandas.
 
-Columns: kind, left_ids, right_ids, score, left_text, right_text. Rows follow
+Columns: kind, left_ids, right_ids, score, left_text, right_text. ``kind`` is
+``pair`` for a one-to-one match, ``covers`` for a segment no match holds whose
+content the other article has (the same segment may then be in two rows),
+``left_only`` or ``right_only``. Rows follow
 the left article's order; right-only segments follow in the right article's
 order. Tabs, newlines and backslashes inside text are escaped as ``\\t``,
 ``\\n`` and ``\\\\`` so that every row stays one line.
@@ -35,7 +38,8 @@ def tsv_rows(report: Report) -> list[tuple[str, ...]]:
     joined = lambda segs, ids: " ".join(segs[i].text for i in ids)  # noqa: E731
     rows: list[tuple[int, tuple[str, ...]]] = []
     for p in report.pairs:
-        rows.append((p.left[0], ("pair", _ids(p.left), _ids(p.right), f"{p.score:.4f}", joined(left, p.left), joined(right, p.right))))
+        kind = "pair" if getattr(p, "kind", "match") == "match" else "covers"
+        rows.append((p.left[0], (kind, _ids(p.left), _ids(p.right), f"{p.score:.4f}", joined(left, p.left), joined(right, p.right))))
     for i in report.left_only:
         rows.append((i, ("left_only", str(i), "", "", left[i].text, "")))
     rows.sort(key=lambda r: r[0])
