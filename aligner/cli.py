@@ -25,6 +25,7 @@ from .align import (
     DEFAULT_THRESHOLD,
 )
 from .views import FORMATS
+from .views.safe import visible
 from .views.rows import PARTIAL_BELOW
 
 LANG_CHOICES = ("auto", "ar", "fa")
@@ -39,7 +40,12 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"aligner: error: {self.format_message()}", err=True, file=file)
+        click.echo(visible(f"aligner: error: {self.format_message()}", keep=""), err=True, file=file)
+
+
+def _say(line: str) -> None:
+    """One line on stderr; file names and text in it cannot drive the terminal (controls shown as \\xNN)."""
+    click.echo(visible(line, keep=""), err=True)
 
 
 def _stderr_console():
@@ -161,7 +167,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                               convert_progress=progress if not quiet else None)
             if encoder.spec.note and not quiet:
-                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                _say(f"aligner: note: {encoder.spec.note}")
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
@@ -361,7 +367,7 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                   convert_progress=progress.convert if not quiet else None)
                 if encoder.spec.note and not quiet:
-                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                    _say(f"aligner: note: {encoder.spec.note}")
                 try:
                     result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
                 finally:
@@ -369,11 +375,11 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for warning in result.warnings:
-        click.echo(f"aligner: warning: {warning}", err=True)
+        _say(f"aligner: warning: {warning}")
     if not quiet:
-        click.echo(
+        _say(
             f"aligner: {result.done} compared, {result.skipped} already done, {result.failed} failed: "
-            f"{result.reports_path}, {result.summary_path}", err=True,
+            f"{result.reports_path}, {result.summary_path}"
         )
     if result.failed:
         sys.exit(1)
@@ -385,7 +391,7 @@ def _note(model: str | None, revision: str | None, quiet: bool) -> None:
 
     spec = resolve_model(model, revision=revision)
     if spec.note and not quiet:
-        click.echo(f"aligner: note: {spec.note}", err=True)
+        _say(f"aligner: note: {spec.note}")
 
 
 # -- pair -------------------------------------------------------------------------------------
@@ -452,7 +458,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                   convert_progress=progress if not quiet else None)
                 if encoder.spec.note and not quiet:
-                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                    _say(f"aligner: note: {encoder.spec.note}")
                 try:
                     result = pair_articles(left_refs, right_refs, encoder=encoder, progress=progress, **options)
                 finally:
@@ -460,7 +466,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for _path, reason in result.skipped:
-        click.echo(f"aligner: skipped {reason}", err=True)
+        _say(f"aligner: skipped {reason}")
     skipped = {p for p, _ in result.skipped}
     for role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
         if all(r.path in skipped for r in refs):
@@ -471,9 +477,9 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     if verbose:
         for role, paths in (("left", result.left_unpaired), ("right", result.right_unpaired)):
             for path in paths:
-                click.echo(f"aligner: no counterpart ({role}): {path}", err=True)
+                _say(f"aligner: no counterpart ({role}): {path}")
     if not quiet:
-        click.echo(f"aligner: {len(result)} pairs proposed ({result.index} index)", err=True)
+        _say(f"aligner: {len(result)} pairs proposed ({result.index} index)")
         if result.left_unpaired or result.right_unpaired:
             click.echo(
                 f"aligner: warning: no counterpart above the threshold for {len(result.left_unpaired)} left and "

@@ -24,6 +24,7 @@ import csv
 import io
 
 from ..report import Report
+from .safe import safe
 
 HEADER = ("kind", "left_ids", "right_ids", "score", "left_text", "right_text")
 
@@ -90,5 +91,5 @@ def render_tsv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, dialect=TsvDialect)
     writer.writerow(HEADER)
-    writer.writerows(tsv_rows(report) + fact_rows(report))
+    writer.writerows([safe(cell, keep="\t\n") for cell in row] for row in tsv_rows(report) + fact_rows(report))
     return out.getvalue()
