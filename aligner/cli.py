@@ -7,6 +7,7 @@ as one line on stderr.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from .align import (
     DEFAULT_SUPPORT,
     DEFAULT_THRESHOLD,
 )
+from .errors import REPORT_HINT, internal_error_line
 from .views import FORMATS
 from .views.safe import visible
 from .views.rows import PARTIAL_BELOW
@@ -41,6 +43,30 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(visible(f"aligner: error: {self.format_message()}", keep=""), err=True, file=file)
+
+
+class InternalError(click.ClickException):
+    """An unexpected exception (a bug): one line on stderr with a hint to report it, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(visible(f"aligner: {self.format_message()} — {REPORT_HINT}", keep=""), err=True, file=file)
+
+
+def _no_traceback(command):
+    """Turn any unexpected exception of ``command`` into :class:`InternalError` (click's own exceptions pass)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit, BrokenPipeError):
+            raise
+        except Exception as err:
+            raise InternalError(internal_error_line(err)) from None
+
+    return run
 
 
 def _say(line: str) -> None:
@@ -151,6 +177,7 @@ def main() -> None:
 @click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
+@_no_traceback
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
             support, fill_threshold, length_weight, max_merge, merge_gain, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
             partial_below, facts, exit_code, quiet) -> None:
@@ -330,6 +357,7 @@ class _BatchProgress:
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
+@_no_traceback
 def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold, length_weight,
           max_merge, merge_gain, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
@@ -422,6 +450,7 @@ from .pairing import (  # noqa: E402
 @engine_options
 @click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
+@_no_traceback
 def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model, model_revision, cache_dir, no_cache,
          max_bytes, engine, address, workers, verbose, quiet) -> None:
     """Find which LEFT article covers the same event as which RIGHT article.
