@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 only with ``--exit-code`` when some segment is one-sided;
 2 for anything the user can fix (bad file, unknown model, bad option), always
-as one line on stderr.
+as one line on stderr; 1 with one "internal error ... please report it" line for
+anything unexpected (a bug), never a traceback.
 """
 
 from __future__ import annotations
