@@ -44,6 +44,7 @@ from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
 from .align import AlignError, AlignParams
+from .errors import REPORT_HINT, internal_error_line
 from .pipeline import TEXT_VERSION, Document, compare_documents, model_texts, prepare
 from .report import settings_line
 
@@ -328,11 +329,11 @@ def outer_record(job: Job, digest: str | None) -> dict:
 
 def error_record(job: Job, digest: str | None, err: Exception | str) -> dict:
     if isinstance(err, str):
-        message = err
-    else:
+        message = " ".join(err.split())
+    elif isinstance(err, (CorpusError, AlignError)):
         message = " ".join(str(err).split()) or type(err).__name__
-        if not isinstance(err, (CorpusError, AlignError)):
-            message = f"{type(err).__name__}: {message}"
+    else:  # a bug: one line that says so, as compare prints it
+        message = f"{internal_error_line(err)} — {REPORT_HINT}"
     return {**outer_record(job, digest), "status": "error", "error": message}
 
 

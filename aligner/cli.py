@@ -2,11 +2,13 @@
 
 Exit codes: 0 success; 1 only with ``--exit-code`` when some segment is one-sided;
 2 for anything the user can fix (bad file, unknown model, bad option), always
-as one line on stderr.
+as one line on stderr; 1 with one "internal error ... please report it" line for
+anything unexpected (a bug), never a traceback.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -25,7 +27,9 @@ from .align import (
     DEFAULT_THRESHOLD,
 )
 from .coverage import ONLY_BELOW
+from .errors import REPORT_HINT, internal_error_line
 from .views import FORMATS
+from .views.safe import visible
 from .views.rows import PARTIAL_BELOW
 
 LANG_CHOICES = ("auto", "ar", "fa")
@@ -40,7 +44,36 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"aligner: error: {self.format_message()}", err=True, file=file)
+        click.echo(visible(f"aligner: error: {self.format_message()}", keep=""), err=True, file=file)
+
+
+class InternalError(click.ClickException):
+    """An unexpected exception (a bug): one line on stderr with a hint to report it, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(visible(f"aligner: {self.format_message()} — {REPORT_HINT}", keep=""), err=True, file=file)
+
+
+def _no_traceback(command):
+    """Turn any unexpected exception of ``command`` into :class:`InternalError` (click's own exceptions pass)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit, BrokenPipeError):
+            raise
+        except Exception as err:
+            raise InternalError(internal_error_line(err)) from None
+
+    return run
+
+
+def _say(line: str) -> None:
+    """One line on stderr; file names and text in it cannot drive the terminal (controls shown as \\xNN)."""
+    click.echo(visible(line, keep=""), err=True)
 
 
 def _stderr_console():
@@ -147,6 +180,7 @@ def main() -> None:
 @click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
+@_no_traceback
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
             support, fill_threshold, length_weight, max_merge, merge_gain, only_below, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
             partial_below, facts, exit_code, quiet) -> None:
@@ -163,7 +197,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                               convert_progress=progress if not quiet else None)
             if encoder.spec.note and not quiet:
-                click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                _say(f"aligner: note: {encoder.spec.note}")
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
@@ -327,6 +361,7 @@ class _BatchProgress:
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
+@_no_traceback
 def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold, length_weight,
           max_merge, merge_gain, only_below, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
@@ -364,7 +399,7 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                   convert_progress=progress.convert if not quiet else None)
                 if encoder.spec.note and not quiet:
-                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                    _say(f"aligner: note: {encoder.spec.note}")
                 try:
                     result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
                 finally:
@@ -372,11 +407,11 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for warning in result.warnings:
-        click.echo(f"aligner: warning: {warning}", err=True)
+        _say(f"aligner: warning: {warning}")
     if not quiet:
-        click.echo(
+        _say(
             f"aligner: {result.done} compared, {result.skipped} already done, {result.failed} failed: "
-            f"{result.reports_path}, {result.summary_path}", err=True,
+            f"{result.reports_path}, {result.summary_path}"
         )
     if result.failed:
         sys.exit(1)
@@ -388,7 +423,7 @@ def _note(model: str | None, revision: str | None, quiet: bool) -> None:
 
     spec = resolve_model(model, revision=revision)
     if spec.note and not quiet:
-        click.echo(f"aligner: note: {spec.note}", err=True)
+        _say(f"aligner: note: {spec.note}")
 
 
 # -- pair -------------------------------------------------------------------------------------
@@ -419,6 +454,7 @@ from .pairing import (  # noqa: E402
 @engine_options
 @click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
+@_no_traceback
 def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model, model_revision, cache_dir, no_cache,
          max_bytes, engine, address, workers, verbose, quiet) -> None:
     """Find which LEFT article covers the same event as which RIGHT article.
@@ -455,7 +491,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                   convert_progress=progress if not quiet else None)
                 if encoder.spec.note and not quiet:
-                    click.echo(f"aligner: note: {encoder.spec.note}", err=True)
+                    _say(f"aligner: note: {encoder.spec.note}")
                 try:
                     result = pair_articles(left_refs, right_refs, encoder=encoder, progress=progress, **options)
                 finally:
@@ -463,7 +499,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     except (CorpusError, EmbeddingError, RayEngineError) as err:
         raise UserError(str(err)) from None
     for _path, reason in result.skipped:
-        click.echo(f"aligner: skipped {reason}", err=True)
+        _say(f"aligner: skipped {reason}")
     skipped = {p for p, _ in result.skipped}
     for role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
         if all(r.path in skipped for r in refs):
@@ -474,9 +510,9 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     if verbose:
         for role, paths in (("left", result.left_unpaired), ("right", result.right_unpaired)):
             for path in paths:
-                click.echo(f"aligner: no counterpart ({role}): {path}", err=True)
+                _say(f"aligner: no counterpart ({role}): {path}")
     if not quiet:
-        click.echo(f"aligner: {len(result)} pairs proposed ({result.index} index)", err=True)
+        _say(f"aligner: {len(result)} pairs proposed ({result.index} index)")
         if result.left_unpaired or result.right_unpaired:
             click.echo(
                 f"aligner: warning: no counterpart above the threshold for {len(result.left_unpaired)} left and "

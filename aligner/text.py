@@ -125,11 +125,31 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and _is_blank(text[start]):
+    while start < end and _is_blank(text[start]) and not _closed_inside(text, start, end):
         start += 1
-    while end > start and _is_blank(text[end - 1]):
+    while end > start and _is_blank(text[end - 1]) and not _closes_inside(text, start, end - 1):
         end -= 1
     return start, end
+
+
+_EMBEDDINGS, _ISOLATES = frozenset("\u202a\u202b\u202d\u202e"), frozenset("\u2066\u2067\u2068")
+_CLOSERS = {"\u202c": _EMBEDDINGS, "\u2069": _ISOLATES}  # PDF, PDI -> what they close
+
+
+def _open_count(piece: str, closer: str) -> int:
+    """Openers ``closer`` would close in ``piece``, less the closers already there."""
+    return sum(ch in _CLOSERS[closer] for ch in piece) - piece.count(closer)
+
+
+def _closes_inside(text: str, start: int, index: int) -> bool:
+    """``text[index]`` is a PDF/PDI closing an embedding/isolate opened in ``text[start:index]``: keep it."""
+    return text[index] in _CLOSERS and _open_count(text[start:index], text[index]) > 0
+
+
+def _closed_inside(text: str, start: int, end: int) -> bool:
+    """``text[start]`` opens an embedding/isolate closed in ``text[start + 1:end]``: keep it."""
+    closer = next((c for c, openers in _CLOSERS.items() if text[start] in openers), None)
+    return closer is not None and _open_count(text[start + 1 : end], closer) < 0
 
 
 def _is_blank(ch: str) -> bool:

@@ -17,6 +17,7 @@ numbers; definite duals (``الدولتين``, "both states") are not. Ordinals 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ._lex import Token, ascii_digits, forms, lookup, norm, normalise_table
@@ -94,16 +95,22 @@ APPROX = {norm(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", 
 
 
 def parse_digits(s: str) -> Decimal | None:
-    """The value of a digit string with separators, by the conventions in the module docstring."""
+    """The value of a digit string with separators, by the conventions in the module docstring.
+
+    ``None`` for what is not one quantity: a version (``۲٫۵٫۱``, ``1.2.3``), a date (``۱۴۰۴/۰۴/۰۲``),
+    a list (``1,2,3``) or any other mix of separators that none of the conventions reads.
+    """
     persian = any("\u06f0" <= ch <= "\u06f9" for ch in s) or any("\u0660" <= ch <= "\u0669" for ch in s)
     t = ascii_digits(s)
     if "/" in t:
         parts = t.split("/")
         if len(parts) == 2 and persian:
-            return Decimal(parts[0] + "." + parts[1])
+            return _decimal(parts[0] + "." + parts[1])
         return None
     if "\u066b" in t:
-        return Decimal(t.replace("\u066c", "").replace(",", "").replace("\u066b", "."))
+        if t.count("\u066b") > 1:
+            return None  # a version: ۲٫۵٫۱
+        return _decimal(t.replace("\u066c", "").replace(",", "").replace("\u066b", "."))
     t = t.replace("\u066c", "")
     if "," in t and "." in t:
         if t.rfind(",") > t.rfind("."):
@@ -112,16 +119,26 @@ def parse_digits(s: str) -> Decimal | None:
             t = t.replace(",", "")
     elif "," in t:
         groups = t.split(",")
-        t = t.replace(",", "") if all(len(g) == 3 for g in groups[1:]) else t.replace(",", ".", 1).replace(",", "")
+        if all(len(g) == 3 for g in groups[1:]):
+            t = t.replace(",", "")
+        elif len(groups) == 2:
+            t = t.replace(",", ".")  # a decimal comma: 1,5
+        else:
+            return None  # a list or a version: 1,2,3
     elif t.count(".") >= 2:
         groups = t.split(".")
         if not all(len(g) == 3 for g in groups[1:]):
             return None  # a version or a date
         t = t.replace(".", "")
-    try:
-        return Decimal(t)
-    except Exception:
-        return None
+    return _decimal(t)
+
+
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _decimal(t: str) -> Decimal | None:
+    """``Decimal(t)`` when ``t`` is plain ASCII digits with at most one point, else ``None``."""
+    return Decimal(t) if _PLAIN_DECIMAL.fullmatch(t) else None
 
 
 def fmt(value: Decimal) -> str:

@@ -42,6 +42,26 @@ def _first_strong(text: str, start: int) -> str:
     return "LRE"
 
 
+# Default Bidi_Class of code points this Python's Unicode tables do not know (DerivedBidiClass.txt's
+# @missing lines, UAX #9 section 3.2), with one exception: pictographic blocks get ON, the class of
+# every emoji assigned there so far, since an unknown character there is a new emoji.
+_DEFAULT_CLASSES = (
+    ((0x0600, 0x07BF), "AL"), ((0x0860, 0x08FF), "AL"), ((0xFB50, 0xFDCF), "AL"), ((0xFDF0, 0xFDFF), "AL"),
+    ((0xFE70, 0xFEFF), "AL"), ((0x10D00, 0x10D3F), "AL"), ((0x10EC0, 0x10EFF), "AL"), ((0x10F30, 0x10F6F), "AL"),
+    ((0x1EC70, 0x1ECBF), "AL"), ((0x1ED00, 0x1ED4F), "AL"), ((0x1EE00, 0x1EEFF), "AL"),
+    ((0x0590, 0x05FF), "R"), ((0x07C0, 0x085F), "R"), ((0xFB1D, 0xFB4F), "R"), ((0x10800, 0x10FFF), "R"),
+    ((0x1E800, 0x1EFFF), "R"),
+    ((0x20A0, 0x20CF), "ET"),
+    ((0x2600, 0x27BF), "ON"), ((0x1F000, 0x1FAFF), "ON"),
+)
+
+
+def default_class(ch: str) -> str:
+    """Bidi class for a code point missing from :mod:`unicodedata` (its default; ``L`` elsewhere)."""
+    cp = ord(ch[-1])
+    return next((cls for (lo, hi), cls in _DEFAULT_CLASSES if lo <= cp <= hi), "L")
+
+
 def resolve_bidi(mode: str, *, isatty: bool, env: Mapping[str, str] | None = None) -> str:
     """``app`` or ``terminal`` for ``--bidi MODE``.
 
@@ -92,6 +112,8 @@ def _reorder(text: str, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
     uba.get_embedding_levels(text, storage)
     for i, ch in enumerate(storage["chars"]):
         ch["i"] = i
+        if not ch["type"]:  # newer than this Python's Unicode tables (e.g. U+1FA77 🩷): its default class
+            ch["type"] = ch["orig"] = default_class(ch["ch"])
         if ch["type"] in _ISOLATES:  # this implementation predates isolates: treat them as embeddings
             ch["type"] = ch["orig"] = _ISOLATES[ch["type"]] if ch["type"] != "FSI" else _first_strong(text, i)
     uba.explicit_embed_and_overrides(storage, False)
@@ -114,6 +136,15 @@ def _reorder(text: str, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
             level[i] = level[prev]
     order = [i for i in order if text[i] not in _CONTROLS]
     return _marks_after_base(text, order, level), level
+
+
+def _reorder_or_logical(text: str, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
+    """:func:`_reorder`; should python-bidi's step functions still reject a line (they assert on
+    classes they do not expect), that one line is shown in logical order rather than crash the view."""
+    try:
+        return _reorder(text, rtl)
+    except (AssertionError, KeyError, IndexError):
+        return [i for i, ch in enumerate(text) if ch not in _CONTROLS], {}
 
 
 def _marks_after_base(text: str, order: list[int], level: dict[int, int]) -> list[int]:
@@ -142,7 +173,7 @@ def visual_line(line: Text, *, rtl: bool | None = True) -> Text:
     plain = line.plain
     if not plain:
         return line.copy()
-    order, levels = _reorder(plain, rtl)
+    order, levels = _reorder_or_logical(plain, rtl)
     chars = []
     for i in order:
         ch = plain[i]

@@ -14,6 +14,7 @@ logical order; colour (``-`` red, ``+`` green) only when asked.
 from __future__ import annotations
 
 from .rows import PARTIAL_BELOW, lang_label, ordered_rows
+from .safe import safe
 
 _COLORS = {"-": "\x1b[31m", "+": "\x1b[32m", "@": "\x1b[36m", "h": "\x1b[1m"}
 _RESET = "\x1b[0m"
@@ -64,7 +65,7 @@ def render_diff(report, *, show_scores: bool = False, color: bool = False, parti
     out = []
     for kind, text in lines:
         prefix = kind if kind in "-+ " else ""
-        line = prefix + text
+        line = safe(prefix + text)  # article text and file names: controls visible, bidi closed
         out.append(f"{_COLORS[kind]}{line}{_RESET}" if color and kind in _COLORS else line)
     return "\n".join(out) + "\n"
 

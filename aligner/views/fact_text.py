@@ -22,6 +22,7 @@ from rich.text import Text
 from ..facts.markers import pair_markers
 from .bidi import visual_line
 from .rows import lang_label
+from .safe import closed_line, safe
 from .width import terminal_text, wrap
 
 SHORT = {"number": "num", "date": "date", "name": "name", "attribution": "attr"}
@@ -75,7 +76,7 @@ class FactsSection:
     # -- the logical lines (one per entry, before wrapping) --------------------------------
 
     def _surface(self, text: str) -> str:
-        text = terminal_text(text)
+        text = terminal_text(safe(text))
         return f"{RLI}{text}{PDI}{LRM}" if self.bidi == "app" else text
 
     def describe(self, f) -> Text:
@@ -164,7 +165,7 @@ class FactsSection:
             for n, line in enumerate(wrap(entry, max(width - INDENT, 1), console)):
                 if n:
                     line = Text(" " * INDENT) + line
-                out.append(visual_line(line, rtl=False) if self.bidi == "app" else line)
+                out.append(visual_line(line, rtl=False) if self.bidi == "app" else closed_line(line))
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

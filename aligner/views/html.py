@@ -10,9 +10,15 @@ has a colour and a textual marker; a pair's score and margin are in the
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _html_escape
 
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, lang_label, ordered_rows
+from .safe import safe
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with controls visible and bidi closed (:mod:`.safe`)."""
+    return _html_escape(safe(text))
 
 CSS = """
 :root { color-scheme: light; }

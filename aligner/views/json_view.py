@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from ..report import Report
+from .safe import json_controls
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_controls(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"

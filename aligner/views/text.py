@@ -30,6 +30,7 @@ from rich.text import Text
 from .bidi import visual_line
 from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index, short_markers
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
+from .safe import closed_line, safe
 from .width import terminal_text, wrap
 
 STYLES = {"shared": "green", "partial": "yellow", "covered": "blue", "left_only": "red", "right_only": "cyan"}
@@ -50,9 +51,9 @@ class Header:
         kinds = [row.kind for row in ordered_rows(r, partial_below=self.partial_below)]
         head = Text()
         head.append("aligner compare", style="bold")
-        head.append(f"  model {r.model.identity}\n", style="dim")
-        head.append(f"left  ({lang_label(r.left.lang)}): {r.left.path or '<text>'}\n")
-        head.append(f"right ({lang_label(r.right.lang)}): {r.right.path or '<text>'}\n")
+        head.append(f"  model {safe(r.model.identity)}\n", style="dim")
+        head.append(f"left  ({lang_label(r.left.lang)}): {safe(r.left.path or '<text>', keep='')}\n")
+        head.append(f"right ({lang_label(r.right.lang)}): {safe(r.right.path or '<text>', keep='')}\n")
         head.append(f"{s.pairs} pairs", style="bold")
         head.append(" (")
         head.append(f"{kinds.count('shared')} shared", style=STYLES["shared"])
@@ -77,7 +78,7 @@ class Header:
             head.append("\n")
             head.append_text(legend())
         for note in r.warnings:
-            head.append(f"\nnote: {note}", style="magenta")
+            head.append(f"\nnote: {safe(note, keep='')}", style="magenta")
         yield head
 
 
@@ -133,9 +134,9 @@ class SideBySide:
         for i in ids:
             seg = Text()
             seg.append(f"[{i}] ", style="dim")
-            seg.append(terminal_text(side.segments[i].text), style=style)
+            seg.append(terminal_text(safe(side.segments[i].text)), style=style)
             for line in wrap(seg, width, console):
-                lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else line)
+                lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else closed_line(line))
         return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
@@ -174,7 +175,7 @@ class ReportView:
         parts = [self.header, self.table]
         if self.facts is not None:
             parts.append(self.facts)
-        yield Group(*parts, Text(self.report.signature, style="dim", overflow="fold"))
+        yield Group(*parts, Text(safe(self.report.signature, keep=""), style="dim", overflow="fold"))
 
 
 def render_text(

@@ -5,8 +5,11 @@ Columns: kind, left_ids, right_ids, score, left_text, right_text. ``kind`` is
 content the other article has (the same segment may then be in two rows),
 ``left_only`` or ``right_only``. Rows follow
 the left article's order; right-only segments follow in the right article's
-order. Tabs, newlines and backslashes inside text are escaped as ``\\t``,
-``\\n`` and ``\\\\`` so that every row stays one line.
+order. Written with :mod:`csv` (:class:`TsvDialect`: tab-delimited, ``"`` as the quote
+character, doubled inside a field, fields quoted only when they hold a tab, a quote or
+a line break, rows ending in ``\\n``), so ``csv.reader(f, delimiter="\\t")`` and
+``pandas.read_csv(f, sep="\\t", dtype=str, keep_default_na=False)`` read every cell
+back exactly.
 
 After the segment rows come the fact rows (when facts were checked), in the same six
 columns: ``kind`` is ``fact:<number|date|name|attribution>:<shared|conflict|left_only|right_only>``;
@@ -20,13 +23,24 @@ over the whole document, unpaired segments included).
 
 from __future__ import annotations
 
+import csv
+import io
+
 from ..report import Report
+from .safe import safe
 
 HEADER = ("kind", "left_ids", "right_ids", "score", "left_text", "right_text")
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+class TsvDialect(csv.Dialect):
+    """The TSV dialect: tab-delimited, minimal quoting with doubled quotes, ``\\n`` line ends."""
+
+    delimiter = "\t"
+    quotechar = '"'
+    doublequote = True
+    skipinitialspace = False
+    lineterminator = "\n"
+    quoting = csv.QUOTE_MINIMAL
 
 
 def _ids(ids) -> str:
@@ -78,6 +92,8 @@ def fact_rows(report: Report) -> list[tuple[str, ...]]:
 
 
 def render_tsv(report: Report) -> str:
-    lines = ["\t".join(HEADER)]
-    lines += ["\t".join(_escape(cell) for cell in row) for row in tsv_rows(report) + fact_rows(report)]
-    return "\n".join(lines) + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out, dialect=TsvDialect)
+    writer.writerow(HEADER)
+    writer.writerows([safe(cell, keep="\t\n") for cell in row] for row in tsv_rows(report) + fact_rows(report))
+    return out.getvalue()

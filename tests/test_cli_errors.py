@@ -1,0 +1,95 @@
+"""An unexpected exception is one line, never a traceback (issue 18, item 2): in ``compare`` exit 1
+with "internal error ... please report it"; in ``batch`` the pair's error is recorded in one line."""
+
+from __future__ import annotations
+
+import json
+from decimal import InvalidOperation
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.errors import internal_error_line
+from conftest import SAMPLES
+from hostile import FakeEncoder, run_compare
+
+VERSION_AR = "صدرت النسخة ۲٫۵٫۱ من البرنامج في 2025.\nوقال المطور إن 8.4٥/٠ خطأ مطبعي.\n"
+VERSION_FA = "نسخه ۲٫۵٫۱ منتشر شد.\nتوسعه‌دهنده گفت 8.4٥/٠ غلط چاپی است.\n"
+
+
+def _boom(*args, **kwargs):
+    raise InvalidOperation("first line\n  second line\twith tab")
+
+
+def _check_one_line(result, *, code: int = 1) -> str:
+    assert result.exit_code == code, (result.stderr, result.exception)
+    err = result.stderr
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    return err
+
+
+def test_a_persian_version_number_is_compared(monkeypatch, tmp_path):
+    left, right = tmp_path / "ar.txt", tmp_path / "fa.txt"
+    left.write_text(VERSION_AR, encoding="utf-8")
+    right.write_text(VERSION_FA, encoding="utf-8")
+    for fmt in ("text", "json"):
+        result = run_compare(monkeypatch, str(left), str(right), "--format", fmt)
+        assert result.exit_code == 0, (result.stderr, result.exception)
+
+
+@pytest.mark.parametrize("where", ["aligner.pipeline.compare_files", "aligner.cli.render"])
+def test_compare_internal_error_is_one_line_and_exit_1(monkeypatch, where):
+    module, name = where.rsplit(".", 1)
+    monkeypatch.setattr(__import__(module, fromlist=[name]), name, _boom)
+    result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"))
+    err = _check_one_line(result)
+    assert err.startswith("aligner: internal error: InvalidOperation: first line second line with tab (at ")
+    assert err.rstrip().endswith("— please report it")
+
+
+def test_user_errors_still_exit_2(monkeypatch, tmp_path):
+    result = run_compare(monkeypatch, str(tmp_path / "missing.txt"), str(SAMPLES / "fa.txt"))
+    assert _check_one_line(result, code=2).startswith("aligner: error: ")
+
+
+def test_internal_error_line_names_the_place():
+    try:
+        _boom()
+    except InvalidOperation as err:
+        line = internal_error_line(err)
+    assert line.startswith("internal error: InvalidOperation: first line second line with tab (at ")
+    assert line.endswith(f"test_cli_errors.py:{_boom.__code__.co_firstlineno + 1})")
+
+
+def _batch(monkeypatch, tmp_path: Path, *extra: str):
+    import embeddings.encoder
+
+    from aligner.cli import main
+
+    monkeypatch.setattr(embeddings.encoder, "Encoder", FakeEncoder)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(SAMPLES / "batch" / "manifest.csv"), "--out", str(out), "--quiet", *extra])
+    lines = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    return result, lines, (out / "summary.csv").read_text(encoding="utf-8")
+
+
+def test_batch_records_an_internal_error_in_one_line(monkeypatch, tmp_path):
+    import aligner.batch
+
+    real = aligner.batch.compare_documents
+
+    def fail_on_bridge(left_doc, right_doc, **kwargs):
+        if "bridge" in str(left_doc.path):
+            _boom()
+        return real(left_doc, right_doc, **kwargs)
+
+    monkeypatch.setattr(aligner.batch, "compare_documents", fail_on_bridge)
+    result, lines, summary = _batch(monkeypatch, tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    bridge = next(line for line in lines if line["id"] == "bridge")
+    assert bridge["status"] == "error"
+    assert bridge["error"].startswith("internal error: InvalidOperation: first line second line with tab (at ")
+    assert bridge["error"].endswith("— please report it") and "\n" not in bridge["error"]
+    assert any(line["status"] == "ok" for line in lines)  # the other pairs go on
+    assert "internal error: InvalidOperation" in summary
