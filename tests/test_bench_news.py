@@ -323,3 +323,11 @@ def test_the_default_model_on_the_dev_split(encoder):
             for side in ("ar", "fa"):
                 assert not r.prediction.paired(side) & r.prediction.only(side), (m.method, r.pair.id, side)
     assert scores.method("aligner").mean_seconds > 0
+
+
+@pytest.mark.slow
+def test_coverage_ranks_the_one_sided_dev_lines_first(encoder):
+    from benchmarks.news import coverage_ranking
+
+    # 0.86 when written; chance is 0.5, and an aligner whose coverage ignored the text would sit there
+    assert coverage_ranking("dev", encoder=encoder) > 0.8

@@ -57,16 +57,16 @@ def test_our_aligner_invents_no_one_sided_content_in_a_translation(tiny_run, set
 
 
 @pytest.mark.parametrize("set_name", ["quran-omissions", "udhr-omissions"])
-def test_our_aligner_scores_the_holes_of_a_translation(tiny_run, set_name):
-    # no level asserted: the aligner's one-sided detection is being changed
+def test_our_aligner_finds_exactly_the_holes_of_a_translation_on_dev(tiny_run, set_name):
+    # every dev document of these sets came out exact when this was written (benchmarks/RESULTS.md);
+    # test documents are scored, not asserted: detection still misses some of them (issue 15)
     rows, bench = tiny_run
-    ours = [r for r in rows if r.method == "aligner" and r.set_name == set_name]
-    assert {r.split for r in ours} == {"dev", "test"}
     assert all(d.left_only for split in bench.sets[set_name].values() for d in split)  # every document has a hole
-    for r in ours:
-        s = r.outcome.scores
-        one_sided = (s.left_only_p, s.left_only_r, s.left_only_f1, s.right_only_p, s.right_only_r, s.right_only_f1)
-        assert all(0.0 <= v <= 1.0 for v in one_sided), (r.split, one_sided)
+    ours = {r.split: r.outcome.scores for r in rows if r.method == "aligner" and r.set_name == set_name}
+    assert set(ours) == {"dev", "test"}
+    assert (ours["dev"].left_only_f1, ours["dev"].right_only_f1) == (1.0, 1.0) and ours["dev"].pair_f1 >= 0.98
+    s = ours["test"]
+    assert all(0.0 <= v <= 1.0 for v in (s.left_only_p, s.left_only_r, s.right_only_p, s.right_only_r))
 
 
 def test_results_markdown_names_the_command_and_every_set(tiny_run):
