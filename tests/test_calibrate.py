@@ -52,10 +52,15 @@ def test_the_committed_dev_rows_are_read_from_results():
 
 
 @pytest.mark.slow
-def test_the_committed_weights_are_what_the_fit_gives(encoder, cache_dir):
+def test_the_committed_model_gives_the_probabilities_the_fit_gives(encoder, cache_dir):
     sets, _, skipped = calibrate.dev_data(encoder, cache_dir=str(cache_dir))
     if skipped:
         pytest.skip(f"a benchmark source is unavailable here: {skipped}")
     fitted = fit_logistic(list(sets.values()))
-    # loose: Debian's Firefox ESR messages (one of the sets) change with its security updates
-    assert fitted == pytest.approx(coverage.WEIGHTS, rel=0.1, abs=0.1)
+    # Compared as probabilities, not weights: cosine and margin are correlated, so the weights are loosely
+    # determined (a Firefox ESR security update, which changes one dev set by a few messages, moves the
+    # margin weight by a third) while every segment's probability moves by about 0.01.
+    for name, examples in sets.items():
+        change = np.abs(coverage.probability(examples.features, fitted) - coverage.probability(examples.features))
+        assert change.mean() < 0.025, (name, fitted)
+        assert change.max() < 0.15, (name, fitted)
