@@ -8,7 +8,9 @@ Every token keeps its offsets into the text it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import matching_key
 
@@ -47,6 +49,19 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+def overlapped(tokens: list[Token], spans: Iterable[tuple[int, int]]) -> list[bool]:
+    """For each token (in reading order), whether it overlaps one of the character ``spans`` (start, end)."""
+    ordered = sorted(spans)
+    out, p, reach = [], 0, -1
+    for t in tokens:
+        # the spans starting before the token ends; one of them overlaps it when the furthest reaches past its start
+        while p < len(ordered) and ordered[p][0] < t.end:
+            reach = max(reach, ordered[p][1])
+            p += 1
+        out.append(reach > t.start)
+    return out
+
+
 def ascii_digits(text: str) -> str:
     return "".join(str(int(ch)) if ch.isdecimal() else ch for ch in text)
 
@@ -55,7 +70,8 @@ def ascii_digits(text: str) -> str:
 _PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "کال", "لل", "ال", "و", "ف", "ب", "ل")
 
 
-def forms(word: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def forms(word: str) -> tuple[str, ...]:
     """``word`` (normalised) and the same word without Arabic clitics, longest first."""
     seen = [word]
     for p in _PREFIXES:
@@ -67,7 +83,7 @@ def forms(word: str) -> list[str]:
     for w in list(seen):
         if w.endswith("ا") and len(w) > 3 and w[:-1] not in seen:
             seen.append(w[:-1])
-    return seen
+    return tuple(seen)
 
 
 def lookup(table: dict, word: str):

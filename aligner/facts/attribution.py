@@ -13,6 +13,8 @@ gave with the same role; otherwise the speaker key is the role (``role:spokesper
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ._lex import PUNCT_BOUNDARY, Token, forms, norm
 from .model import Fact
 
@@ -26,6 +28,10 @@ FA_VERBS_TWO = {(norm(a), norm(b)) for a, b in (
     ("تأکید", "کرده"), ("اعلام", "کرده"), ("ادامه", "داد"), ("تصریح", "کرده"))}
 PRONOUNS = {norm(w) for w in ("وی", "او", "ایشان")}
 STOPPERS = {norm(w) for w in ("إن", "أن", "ان", "بأن", "انه", "إنه", "أنه", "که")}
+# how far back a speaker is looked for before a Persian verb: the clause, but no further than this
+# (an unpunctuated page would otherwise be searched back to its start for every verb)
+CLAUSE_TOKENS = 60
+ROLE_GAP = 40  # characters between a role word and the name it introduces
 ROLES = {}
 for _role, _words in {
     "president": "الرئيس رئيس رئیسجمهور رئیسجمهوری رئیس‌جمهور رئیس‌جمهوری",
@@ -56,13 +62,17 @@ class SpeakerContext:
 
 def learn_roles(tokens: list[Token], names: list[Fact], ctx: SpeakerContext, *, base: int) -> None:
     """Remember "role → name" from "الناطق باسم الكرملين ديمتري بيسكوف" / "پسکوف سخنگوی کرملین"."""
+    roles = [(t, role) for t in tokens if (role := _role_of(t))]
+    ends = [t.end for t, _ in roles]  # tokens do not overlap: ends rise with starts
     for f in names:
-        for t in tokens:
-            role = _role_of(t)
-            if not role:
-                continue
+        if f.note == "place":
+            continue
+        # only a role word within 40 characters of the name counts; the rest are skipped by position
+        for t, role in roles[bisect_left(ends, f.doc_start - ROLE_GAP):]:
+            if t.start > f.doc_end + ROLE_GAP:
+                break
             gap = (f.doc_start - t.end) if t.end <= f.doc_start else (t.start - f.doc_end)
-            if 0 <= gap <= 40 and f.note != "place":
+            if 0 <= gap <= ROLE_GAP:
                 ctx.roles[role] = (f.value, f.text)
 
 
@@ -70,11 +80,8 @@ def extract_attributions(tokens: list[Token], text: str, names: list[Fact], *, l
                          segment: int = -1, base: int = 0) -> list[Fact]:
     out = []
     n = len(tokens)
-    name_at = {}
-    for f in names:
-        for x, t in enumerate(tokens):
-            if t.start == f.doc_start:
-                name_at[x] = f
+    token_at = {t.start: x for x, t in enumerate(tokens)}
+    name_at = {token_at[f.doc_start]: f for f in names if f.doc_start in token_at}
     i = 0
     while i < n:
         t = tokens[i]
@@ -174,7 +181,7 @@ def _after(tokens, j, name_at, ctx, limit: int = 12):
 
 def _before(tokens, i, name_at, ctx, near: int | None = None):
     k = i - 1
-    start = i - near if near else 0
+    start = i - (near or CLAUSE_TOKENS)
     while k >= max(start, 0) and not (tokens[k].kind == "punct" and tokens[k].text in PUNCT_BOUNDARY):
         k -= 1
     clause = range(k + 1, i)

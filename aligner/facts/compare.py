@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ..align import Pair
 from ..text import Segment
@@ -10,7 +13,7 @@ from ._lex import Token, tokenize
 from .attribution import SpeakerContext, extract_attributions, learn_roles
 from .dates import WEEKDAY_INDEX, DateContext, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
-from .names import cross_matches, extract_names, name_key, same_name, STOP_K
+from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
 from .numbers import extract_numbers
 
 SCHEMA = "aligner.facts/1"
@@ -32,6 +35,17 @@ class DocumentFacts:
     facts: list[Fact]
     tokens: dict[int, list[Token]]  # segment id -> tokens (document offsets)
     texts: dict[int, str]
+    seg_starts: dict[int, int] = field(default_factory=dict)  # segment id -> its offset in the document
+    longest: int = 0  # characters of the longest name, date or number fact
+
+
+    @cached_property
+    def _starts(self) -> list[tuple[int, int]]:
+        return sorted((start, seg) for seg, start in self.seg_starts.items())
+
+    def segment_at(self, offset: int) -> int:
+        """The segment holding the character at ``offset`` (the last one starting at or before it)."""
+        return self._starts[bisect_right(self._starts, (offset, float("inf"))) - 1][1]
 
 
 def extract_document(segments: list[Segment], lang: str) -> DocumentFacts:
@@ -47,9 +61,8 @@ def extract_document(segments: list[Segment], lang: str) -> DocumentFacts:
         texts[seg.id] = seg.text
     for seg in segments:
         facts.extend(_segment_facts(seg, tokens_by[seg.id], lang, dctx, known))
-    doc = DocumentFacts(lang, facts, tokens_by, texts)
-    doc.seg_starts = {s.id: s.start for s in segments}
-    return doc
+    longest = max((len(f.text) for f in facts), default=0)
+    return DocumentFacts(lang, facts, tokens_by, texts, {s.id: s.start for s in segments}, longest)
 
 
 def add_attributions(doc: DocumentFacts) -> None:
@@ -289,9 +302,14 @@ def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[in
     """
     rank = {"equal": 0, "converted": 1, "same-name": 1, "same-speaker": 1, "weekday": 2, "contains": 3, "overlap": 4}
     cands = []
+    agreeing = _Candidates(right, ri)
+    known: dict[tuple, str | None] = {}  # a long segment repeats its names and figures: relate each kind once
     for a in li:
-        for b in ri:
-            r = relation(left[a], right[b])
+        for b in agreeing.agreeing(left[a]):
+            key = (_relation_key(left[a]), _relation_key(right[b]))
+            if key not in known:
+                known[key] = relation(left[a], right[b])
+            r = known[key]
             if r:
                 cands.append((rank.get(r, 5), a, b, r))
     cands.sort()
@@ -318,18 +336,66 @@ def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[in
         conflicts.append(Match("number", nl[0], nr[0], f"{left[nl[0]].value} ≠ {right[nr[0]].value}"))
         used_l.add(nl[0])
         used_r.add(nr[0])
+    slots = _Candidates(right, [b for b in rest_r if b not in used_r])
     for a in rest_l:
-        for b in rest_r:
-            if b in used_r:
-                continue
+        for b in slots.same_slot(left[a]):
             why = conflict(left[a], right[b])
             if why:
                 conflicts.append(Match(left[a].kind, a, b, why))
                 used_l.add(a)
                 used_r.add(b)
+                slots.remove(right[b], b)
                 break
     shared.sort(key=lambda m: (left[m.left].doc_start, right[m.right].doc_start))
     return shared, conflicts, [a for a in li if a not in used_l], [b for b in ri if b not in used_r]
+
+
+def _relation_key(f: Fact) -> tuple:
+    """Every field :func:`relation` reads: two facts with the same key relate to others alike."""
+    return f.kind, f.text, f.value, f.unit, f.span, f.calendar, f.approx, f.speaker, f.extra.get("weekday")
+
+
+class _Candidates:
+    """Facts of one side (indices into ``facts``), grouped so that only those that can agree with a
+    fact (:func:`relation`) or fill its slot (:func:`conflict`) are tried: a long segment pair
+    holds hundreds of facts, and trying every pair is quadratic."""
+
+    def __init__(self, facts: list[Fact], indices: list[int]) -> None:
+        self.by_value: dict[str, list[int]] = defaultdict(list)  # numbers
+        self.by_unit: dict[str, list[int]] = defaultdict(list)  # numbers with a unit
+        self.by_kind: dict[str, list[int]] = defaultdict(list)  # dates and attributions
+        self.names: NameIndex[int] = NameIndex()
+        for i in indices:
+            f = facts[i]
+            if f.kind == "number":
+                self.by_value[f.value].append(i)
+                if f.unit:
+                    self.by_unit[f.unit].append(i)
+            elif f.kind == "name":
+                self.names.add(i, f.value)
+            else:
+                self.by_kind[f.kind].append(i)
+
+    def agreeing(self, f: Fact) -> list[int]:
+        """A superset of the facts :func:`relation` may relate to ``f``, in order."""
+        if f.kind == "number":
+            return self.by_value.get(f.value, [])
+        if f.kind == "name":
+            return self.names.candidates(f.value)
+        return self.by_kind.get(f.kind, [])
+
+    def same_slot(self, f: Fact) -> list[int]:
+        """A superset of the facts :func:`conflict` may find in conflict with ``f``, in order (names never are)."""
+        if f.kind == "number":
+            return list(self.by_unit.get(f.unit, [])) if f.unit else []
+        return list(self.by_kind.get(f.kind, []))
+
+    def remove(self, f: Fact, i: int) -> None:
+        """Take fact ``i`` out of :meth:`same_slot`'s answers (it has found its conflict)."""
+        if f.kind == "number" and f.unit:
+            self.by_unit[f.unit].remove(i)
+        elif f.kind in self.by_kind:
+            self.by_kind[f.kind].remove(i)
 
 
 def _add_cross_names(ldoc: DocumentFacts, rdoc: DocumentFacts, lsegs: set[int], rsegs: set[int]) -> None:
@@ -337,28 +403,51 @@ def _add_cross_names(ldoc: DocumentFacts, rdoc: DocumentFacts, lsegs: set[int], 
     ltoks = [t for s in sorted(lsegs) for t in ldoc.tokens[s]]
     rtoks = [t for s in sorted(rsegs) for t in rdoc.tokens[s]]
     for doc, segs, other_doc, other_toks, other_segs in ((ldoc, lsegs, rdoc, rtoks, rsegs), (rdoc, rsegs, ldoc, ltoks, lsegs)):
+        other_names = NameIndex((g, g.value) for g in other_doc.facts if g.kind == "name" and g.segment in other_segs)
+        words = _word_index(other_toks)
         for f in [f for f in doc.facts if f.kind == "name" and f.segment in segs]:
-            if any(g.kind == "name" and g.segment in other_segs and same_name(f.value, g.value) for g in other_doc.facts):
+            if any(same_name(f.value, g.value) for g in other_names.candidates(f.value)):
                 continue
-            for t in other_toks:
-                if t.kind == "word" and t.norm not in STOP_K and len(t.norm) >= 3 and same_name(f.value, name_key(t.text)):
-                    _add_name(other_doc, t, "matched across")
+            for t in words.candidates(f.value):
+                if same_name(f.value, name_key(t.text)) and (added := _add_name(other_doc, t, "matched across")):
+                    other_names.add(added, added.value)
     for a, b in cross_matches(ltoks, rtoks):
         _add_name(ldoc, a, "cross-side")
         _add_name(rdoc, b, "cross-side")
 
 
+def _word_index(tokens: list[Token]) -> NameIndex[Token]:
+    """The tokens that may stand for a name, by their name keys."""
+    return NameIndex((t, name_key(t.text)) for t in tokens if t.kind == "word" and t.norm not in STOP_K and len(t.norm) >= 3)
+
+
 def _covered(doc: DocumentFacts, t: Token) -> bool:
-    return any(f.kind in ("name", "date", "number") and f.doc_start < t.end and t.start < f.doc_end for f in doc.facts)
+    """Whether a name, date or number fact overlaps token ``t``."""
+    # facts are in reading order: only those starting before the token ends, and close enough to it
+    # to reach it, can overlap it
+    first = bisect_left(doc.facts, t.start - doc.longest, key=_start)
+    last = bisect_left(doc.facts, t.end, key=_start)
+    return any(f.kind in ("name", "date", "number") and t.start < f.doc_end for f in doc.facts[first:last])
 
 
-def _add_name(doc: DocumentFacts, t: Token, how: str) -> None:
+def _add_name(doc: DocumentFacts, t: Token, how: str) -> Fact | None:
+    """A name fact for token ``t`` (None when a fact already covers it)."""
     if _covered(doc, t):
-        return
-    seg = next(s for s, ts in doc.tokens.items() if any(x is t for x in ts))
+        return None
+    seg = doc.segment_at(t.start)
     seg_start = doc.seg_starts[seg]
-    doc.facts.append(Fact("name", t.text, t.start - seg_start, t.end - seg_start, name_key(t.text), seg, t.start, note=how))
-    doc.facts.sort(key=lambda g: (g.doc_start, KINDS.index(g.kind)))
+    fact = Fact("name", t.text, t.start - seg_start, t.end - seg_start, name_key(t.text), seg, t.start, note=how)
+    insort(doc.facts, fact, key=_reading_order)
+    doc.longest = max(doc.longest, len(fact.text))
+    return fact
+
+
+def _start(f: Fact) -> int:
+    return f.doc_start
+
+
+def _reading_order(f: Fact) -> tuple[int, int]:
+    return f.doc_start, KINDS.index(f.kind)
 
 
 def check_facts(left_segments: list[Segment], right_segments: list[Segment], pairs: list[Pair], *, left_lang: str = "ar",
@@ -377,18 +466,24 @@ def check_facts(left_segments: list[Segment], right_segments: list[Segment], pai
         ri = [j for j, f in enumerate(right) if f.segment in p.right]
         shared, conflicts, lo, ro = compare_pair(left, right, li, ri)
         out_pairs.append(PairFacts(tuple(p.left), tuple(p.right), shared, conflicts, lo, ro))
-    left_only = [i for i, f in enumerate(left) if not _anywhere(f, right, rdoc)]
-    right_only = [j for j, f in enumerate(right) if not _anywhere(f, left, ldoc)]
+    in_left, in_right = _Counterparts(ldoc), _Counterparts(rdoc)
+    left_only = [i for i, f in enumerate(left) if not in_right.agree(f)]
+    right_only = [j for j, f in enumerate(right) if not in_left.agree(f)]
     return FactReport(left, right, out_pairs, left_only, right_only)
 
 
-def _anywhere(f: Fact, others: list[Fact], other_doc: DocumentFacts) -> bool:
-    if any(relation(f, g) for g in others):
-        return True
-    if f.kind == "name":
-        return any(t.kind == "word" and len(t.norm) >= 3 and t.norm not in STOP_K and same_name(f.value, name_key(t.text))
-                   for ts in other_doc.tokens.values() for t in ts)
-    return False
+class _Counterparts:
+    """One document's facts and name-like words, indexed to answer "does anything here agree with this fact?"."""
+
+    def __init__(self, doc: DocumentFacts) -> None:
+        self.facts = doc.facts
+        self.candidates = _Candidates(doc.facts, list(range(len(doc.facts))))
+        self.words = _word_index([t for ts in doc.tokens.values() for t in ts])
+
+    def agree(self, f: Fact) -> bool:
+        if any(relation(f, self.facts[i]) for i in self.candidates.agreeing(f)):
+            return True
+        return f.kind == "name" and any(same_name(f.value, name_key(t.text)) for t in self.words.candidates(f.value))
 
 
 def check_texts(left: str, right: str, *, left_lang: str = "ar", right_lang: str = "fa") -> FactReport:

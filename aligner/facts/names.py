@@ -23,10 +23,16 @@ the gazetteer and spelled the same on both sides is missed.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Generic, TypeVar
 
-from ._lex import COMMA, Token, forms, norm
+from ._lex import COMMA, Token, forms, norm, overlapped
 from .model import Fact
+
+T = TypeVar("T")
 
 # Applied after ``norm`` (text.matching_key), which has already unified ى ئ أ إ آ ٱ ة ۀ ؤ and
 # removed ZWNJ, ZWJ and tatweel: what is left are the letters Persian adds, and the hamza.
@@ -41,6 +47,7 @@ def _strip_al(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """Cross-script key: ``بيسكوف`` → ``بيسكوف``, ``پسکوف`` → ``بسكوف``; ``عراقچی`` = ``عراقجي``.
 
@@ -54,15 +61,18 @@ def norm_words(text: str) -> list[str]:
     return [w for w in (norm(x) for x in text.split()) if w]
 
 
+@lru_cache(maxsize=1 << 16)
 def loose_key(key: str) -> str:
     return key.translate(_LOOSE)
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(word_key: str) -> str:
     w = loose_key(word_key)
     return w[:1] + "".join(ch for ch in w[1:] if ch not in "اوي")
 
 
+@lru_cache(maxsize=1 << 16)
 def same_word(a: str, b: str) -> bool:
     """Two words (already :func:`name_key`-ed) name the same thing."""
     if a == b:
@@ -202,11 +212,7 @@ def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str],
     """Names in one segment; ``known`` (name-word keys of the document so far) grows."""
     spans: list[tuple[int, int, str]] = []  # token range, how found
     n = len(tokens)
-    used = [False] * n
-    for a, b in taken:
-        for x, t in enumerate(tokens):
-            if a < t.end and t.start < b:
-                used[x] = True
+    used = overlapped(tokens, taken)
 
     def add(i: int, j: int, how: str) -> None:
         if i >= j or any(used[i:j]):
@@ -308,16 +314,52 @@ def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str],
     return facts
 
 
+class NameIndex(Generic[T]):
+    """Items (tokens or facts) under the name keys they carry, so that the items whose key may be
+    :func:`same_name` as a given key are found without comparing against every item.
+
+    Two words are :func:`same_word` only when their loose keys or their skeletons are equal, and two
+    names only when one of their word pairs is (or the names are equal without spaces), so the items
+    under those buckets hold every match; :meth:`candidates` returns them in the order they were
+    added, and the caller still checks each with :func:`same_name` or :func:`same_word`.
+    """
+
+    def __init__(self, items: Iterable[tuple[T, str]] = ()) -> None:
+        self._items: list[T] = []
+        self._buckets: dict[str, list[int]] = defaultdict(list)
+        for item, key in items:
+            self.add(item, key)
+
+    def add(self, item: T, key: str) -> None:
+        n = len(self._items)
+        self._items.append(item)
+        for bucket in _buckets(key):
+            self._buckets[bucket].append(n)
+
+    def candidates(self, key: str) -> list[T]:
+        found = sorted({n for bucket in _buckets(key) for n in self._buckets.get(bucket, ())})
+        return [self._items[n] for n in found]
+
+
+@lru_cache(maxsize=1 << 16)
+def _buckets(key: str) -> tuple[str, ...]:
+    out = {"=" + key.replace(" ", "")}
+    for w in key.split():
+        out.add("~" + loose_key(w))
+        if len(skeleton(w)) >= 3:
+            out.add("_" + skeleton(w))
+    return tuple(sorted(out))
+
+
 def cross_matches(left_tokens: list[Token], right_tokens: list[Token]) -> list[tuple[Token, Token]]:
     """Word pairs across the sides that match as names but are spelled differently."""
+    right = NameIndex((b, name_key(b.norm)) for b in right_tokens if _cross_candidate(b))
     out = []
     for a in left_tokens:
-        if a.kind != "word" or a.norm in STOP_K or len(a.norm) < 4:
+        if not _cross_candidate(a):
             continue
         ka = name_key(a.norm)
-        for b in right_tokens:
-            if b.kind != "word" or b.norm in STOP_K or len(b.norm) < 4:
-                continue
+        for b in right.candidates(ka):
             if forms(a.norm)[-1] == forms(b.norm)[-1] or a.norm == b.norm:
                 continue  # same spelling: a loanword as likely as a name
             kb = name_key(b.norm)
@@ -330,3 +372,7 @@ def cross_matches(left_tokens: list[Token], right_tokens: list[Token]) -> list[t
                 continue
             out.append((a, b))
     return out
+
+
+def _cross_candidate(t: Token) -> bool:
+    return t.kind == "word" and t.norm not in STOP_K and len(t.norm) >= 4

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ._lex import Token, ascii_digits, forms, lookup, norm, normalise_table
+from ._lex import Token, ascii_digits, forms, lookup, norm, normalise_table, overlapped
 from .model import Fact
 
 SCALES = normalise_table({
@@ -163,8 +163,10 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
     facts: list[Fact] = []
     i, n = 0, len(tokens)
 
+    taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken)) if hit}
+
     def free(t: Token) -> bool:
-        return not any(a < t.end and t.start < b for a, b in taken)
+        return t.start not in taken_at
 
     while i < n:
         tok = tokens[i]
