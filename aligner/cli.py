@@ -8,9 +8,11 @@ anything unexpected (a bug), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -54,6 +56,59 @@ class InternalError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(visible(f"aligner: {self.format_message()} — {REPORT_HINT}", keep=""), err=True, file=file)
+
+
+# Click's "no arguments: show the help" (click >= 8.2) stays the help, not an error line.
+_HELP_NOT_ERROR = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+@contextlib.contextmanager
+def _one_line_usage() -> Iterator[None]:
+    """Click's usage errors (unknown option, bad value, missing argument) as one :class:`UserError` line."""
+    try:
+        yield
+    except _HELP_NOT_ERROR:
+        raise
+    except click.UsageError as err:
+        raise UserError(usage_line(err)) from None
+
+
+def usage_line(err: click.UsageError) -> str:
+    """``No such option '--foo' (try 'aligner compare --help')``: click's message and where help is."""
+    message = " ".join(err.format_message().split()).removesuffix(".")
+    return f"{message} (try '{err.ctx.command_path} --help')" if err.ctx is not None else message
+
+
+class _NamesItsCommand:
+    """Some parse errors (e.g. an option's missing value) come without the context that says which command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            err.ctx = err.ctx or ctx
+            raise
+
+
+class AlignerCommand(_NamesItsCommand, click.Command):
+    """A subcommand of :class:`AlignerGroup`."""
+
+
+class AlignerGroup(_NamesItsCommand, click.Group):
+    """The ``aligner`` group: every usage error is one line and exit 2, like other user errors.
+
+    Click prints four (usage, a hint, a blank line, the error); ``--help`` is unchanged.
+    """
+
+    command_class = AlignerCommand
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _one_line_usage():
+            return super().invoke(ctx)
 
 
 def _no_traceback(command):
@@ -157,7 +212,7 @@ def _check_engine(engine: str, address: str | None) -> None:
         raise click.UsageError("--address needs --engine ray")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AlignerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
 def main() -> None:
     """Compare an Arabic and a Persian article: what both say, and what only one says."""

@@ -93,3 +93,39 @@ def test_batch_records_an_internal_error_in_one_line(monkeypatch, tmp_path):
     assert bridge["error"].endswith("— please report it") and "\n" not in bridge["error"]
     assert any(line["status"] == "ok" for line in lines)  # the other pairs go on
     assert "internal error: InvalidOperation" in summary
+
+
+# -- click's usage errors are one line too (issue 18, item 11) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "--foo", "a", "b"], "No such option '--foo'"),
+        (["compare", "a"], "Missing argument 'RIGHT'"),
+        (["compare", "a", "b", "--k", "abc"], "Invalid value for '--k'"),
+        (["compare", "a", "b", "--format", "pdf\x1b[2J"], "Invalid value for '--format'"),
+        (["batch", "m.csv", "--out", "o", "--engine", "foo"], "Invalid value for '--engine'"),
+        (["batch", "m.csv", "--out", "o", "--address", "auto"], "--address needs --engine ray"),
+        (["pair", "a", "b", "--margin"], "Option '--margin' requires an argument"),
+        (["nope"], "No such command 'nope'"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(args, message):
+    from aligner.cli import main
+
+    result = CliRunner().invoke(main, args)
+    err = _check_one_line(result, code=2)
+    assert err.startswith(f"aligner: error: {message}") and "Usage:" not in err and "\x1b" not in err
+    command = "main" if args[0].startswith("-") or args[0] == "nope" else f"main {args[0]}"
+    assert err.rstrip().endswith(f"(try '{command} --help')")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["compare", "--help"], ["batch", "-h"], ["pair", "--help"]])
+def test_help_is_still_the_help(args):
+    from aligner.cli import main
+
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and result.stdout.startswith("Usage: main") and not result.stderr
+    assert "Options:" in result.stdout
