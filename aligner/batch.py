@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, decode_text, read_article
+from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, check_regular_file, decode_text, read_bytes
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
@@ -122,9 +122,10 @@ def read_jobs(manifest_or_dirs: str | Path | Sequence[str | Path]) -> tuple[list
     if manifest.is_dir():
         raise ManifestError(str(manifest), "is a folder; give a manifest file, or two folders to pair by file name")
     try:
+        check_regular_file(manifest, str(manifest))  # a FIFO would block the read
         raw = manifest.read_bytes()
-    except FileNotFoundError:
-        raise ManifestError(str(manifest), "no such file") from None
+    except CorpusError as err:
+        raise ManifestError(err.source, err.problem) from None
     except OSError as err:
         raise ManifestError(str(manifest), f"cannot read manifest ({err.strerror or err})") from None
     try:
@@ -290,7 +291,8 @@ def load_pair(job: Job, settings: PairSettings, known: Container[str] = ()) -> P
     """Read and hash a pair: a skip (its hash is in ``known``), an error record, or a :class:`Prepared` pair."""
     digest = None
     try:
-        left, right = _read(job.left, settings.max_bytes), _read(job.right, settings.max_bytes)
+        # a missing, too large or special file (a FIFO, a device) raises CorpusError, recorded below
+        left, right = read_bytes(job.left, max_bytes=settings.max_bytes), read_bytes(job.right, max_bytes=settings.max_bytes)
         digest = content_hash(left, right, settings.signature)
         if digest in known:
             return PairOutcome(job.index, digest, None)
@@ -346,16 +348,6 @@ def groups(jobs: Sequence[Job], size: int) -> Iterator[list[Job]]:
 def _prepare(data: bytes, path: Path, role: str, lang: str | None) -> Document:
     text, encoding = decode_text(data, source=str(path))
     return prepare(text, path=str(path), encoding=encoding, lang=lang, role=role)
-
-
-def _read(path: Path, max_bytes: int) -> bytes:
-    try:
-        if path.is_file() and path.stat().st_size <= max_bytes:
-            return path.read_bytes()
-    except OSError:
-        pass
-    read_article(path, max_bytes=max_bytes)  # raises the precise CorpusError
-    return path.read_bytes()  # pragma: no cover - a race: the file appeared or shrank meanwhile
 
 
 class ReportStore:

@@ -7,12 +7,13 @@ Stdlib only; never imports ``aligner``.  Every user-caused problem raises
 from __future__ import annotations
 
 import codecs
+import os
 import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "decode_text", "read_article"]
+__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "check_regular_file", "decode_text", "read_article", "read_bytes"]
 
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -57,12 +58,18 @@ class Article:
 
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and decode one article file; raise :class:`CorpusError` on any input problem."""
-    file_path = Path(path)
-    source = str(path)
-    _check_is_file(file_path, source)
-    data = _read_limited(file_path, source, max_bytes=max_bytes)
-    text, encoding = decode_text(data, source=source)
-    return Article(path=file_path, text=text, encoding=encoding)
+    data = read_bytes(path, max_bytes=max_bytes)
+    text, encoding = decode_text(data, source=str(path))
+    return Article(path=Path(path), text=text, encoding=encoding)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one regular file of at most ``max_bytes``; raise :class:`CorpusError` otherwise.
+
+    A FIFO or device is refused before it is opened (opening a FIFO blocks until a writer comes).
+    """
+    check_regular_file(Path(path), str(path))
+    return _read_limited(Path(path), str(path), max_bytes=max_bytes)
 
 
 def decode_text(data: bytes, *, source: str = "<input>") -> tuple[str, str]:
@@ -83,7 +90,8 @@ def _one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def _check_is_file(path: Path, source: str) -> None:
+def check_regular_file(path: Path, source: str) -> None:
+    """Raise :class:`CorpusError` unless ``path`` is a regular file (or a link to one); never opens it."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -94,6 +102,14 @@ def _check_is_file(path: Path, source: str) -> None:
         raise CorpusError(source, f"cannot access file ({err.strerror or err})") from None
     if stat.S_ISDIR(info.st_mode):
         raise CorpusError(source, "is a directory, not a text file")
+    if not stat.S_ISREG(info.st_mode):
+        raise CorpusError(source, f"is {_special_kind(info.st_mode)}, not a regular file")
+
+
+def _special_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
 def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
@@ -101,7 +117,7 @@ def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise CorpusError(source, _too_large_message(size, max_bytes))
-        with path.open("rb") as handle:
+        with _open_regular(path, source) as handle:
             data = handle.read(max_bytes + 1)
     except PermissionError:
         raise CorpusError(source, "permission denied") from None
@@ -112,6 +128,16 @@ def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise CorpusError(source, _too_large_message(None, max_bytes))
     return data
+
+
+def _open_regular(path: Path, source: str):
+    """Open for reading without blocking, and refuse what is not a regular file (swapped in since the check)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise CorpusError(source, f"is {_special_kind(mode)}, not a regular file")
+    return os.fdopen(fd, "rb")
 
 
 def _format_mb(n_bytes: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -217,3 +218,39 @@ def test_read_jobs_resolves_relative_paths_and_keeps_metadata():
     assert not warnings
     assert [j.id for j in jobs] == list(GOOD)
     assert jobs[0].left == BATCH / "ar" / "library.txt" and jobs[0].metadata == {"date": "2025-03-03", "topic": "culture"}
+
+
+# -- hostile inputs (issue 18; no model: a small deterministic encoder) ------------------------
+
+
+def _fake_batch(monkeypatch, *args):
+    import embeddings.encoder
+
+    from hostile import FakeEncoder
+
+    monkeypatch.setattr(embeddings.encoder, "Encoder", FakeEncoder)
+    return CliRunner().invoke(main, ["batch", *map(str, args), "--quiet"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.timeout(60)
+def test_a_fifo_pair_is_recorded_as_an_error_and_the_batch_goes_on(corpus, tmp_path, monkeypatch):
+    os.mkfifo(corpus / "fa" / "pipe.txt")
+    shutil.copy(corpus / "ar" / "library.txt", corpus / "ar" / "pipe.txt")
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "ar/pipe.txt,fa/pipe.txt,pipe,,\n", encoding="utf-8")
+    result = _fake_batch(monkeypatch, manifest, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and not result.stderr, result.stderr
+    lines = {line["id"]: line for line in _lines(tmp_path / "out")}
+    assert lines["pipe"]["status"] == "error"
+    assert lines["pipe"]["error"] == f"{corpus / 'fa' / 'pipe.txt'}: is a FIFO (named pipe), not a regular file"
+    assert [lines[name]["status"] for name in GOOD] == ["ok"] * 3
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.timeout(60)
+def test_a_fifo_manifest_is_one_line_and_exit_2(tmp_path):
+    os.mkfifo(tmp_path / "manifest.csv")
+    result = _invoke(tmp_path / "manifest.csv", "--out", tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("aligner: error:") and "is a FIFO (named pipe), not a regular file" in result.stderr

@@ -129,3 +129,19 @@ def test_help_is_still_the_help(args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and result.stdout.startswith("Usage: main") and not result.stderr
     assert "Options:" in result.stdout
+
+
+# -- a FIFO as input does not hang (issue 18, item 6) ------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.timeout(60)
+def test_compare_refuses_a_fifo_in_one_line(monkeypatch, tmp_path):
+    import os
+
+    fifo = tmp_path / "ar.txt"
+    os.mkfifo(fifo)
+    for args in ((str(fifo), str(SAMPLES / "fa.txt")), (str(SAMPLES / "ar.txt"), str(fifo))):
+        result = run_compare(monkeypatch, *args)
+        err = _check_one_line(result, code=2)
+        assert err == f"aligner: error: {fifo}: is a FIFO (named pipe), not a regular file\n"

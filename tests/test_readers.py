@@ -179,3 +179,35 @@ def test_file_name_with_newline_still_gives_one_line(tmp_path: Path) -> None:
         read_article(path)
     assert "\n" not in str(excinfo.value)
     assert "name.txt" in str(excinfo.value)
+
+
+# --------------------------------------------------------------------------
+# Only regular files: a FIFO would block the open forever (issue 18, item 6)
+# --------------------------------------------------------------------------
+
+fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+
+
+@fifo_only
+@pytest.mark.timeout(30)
+def test_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    assert _error(fifo).endswith("is a FIFO (named pipe), not a regular file")
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+@pytest.mark.timeout(30)
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    assert _error("/dev/null").endswith("is a character device, not a regular file")
+
+
+@fifo_only
+@pytest.mark.timeout(30)
+def test_a_link_to_a_regular_file_is_read_and_a_link_to_a_fifo_refused(tmp_path: Path) -> None:
+    target = _write(tmp_path, "real.txt", ARABIC.encode("utf-8"))
+    (tmp_path / "link.txt").symlink_to(target)
+    assert read_article(tmp_path / "link.txt").text == ARABIC
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "pipe-link.txt").symlink_to(tmp_path / "pipe")
+    assert "FIFO" in _error(tmp_path / "pipe-link.txt")
