@@ -30,6 +30,14 @@ MIN_COMMON_LETTER_SHARE = 0.5  # share of Arabic letters among the most frequent
 MAX_SYMBOL_SHARE = 0.05  # box-drawing and other symbols betray a wrong code page
 MAX_MIXED_WORD_SHARE = 0.05  # words mixing Arabic and Latin letters betray a wrong code page
 MAX_BINARY_CONTROL_SHARE = 0.10  # share of C0 control bytes above which data is "binary"
+# Unassigned or private-use code points tolerated among visible characters (random bytes after a
+# UTF-16 BOM decode to ~12 % of them; real text has none, or a stray icon).
+MAX_UNASSIGNED_SHARE = 0.01
+MIN_BOM_LETTER_SHARE = 0.5  # after a BOM, share of visible characters that must be letters or their marks
+# Emoji and pictograph blocks: newer emoji than Python's Unicode tables (e.g. U+1FA77) are "unassigned"
+# here but real text, not noise.
+_EMOJI_PLANE_BLOCKS = range(0x1F000, 0x1FC00)
+_BOM_ENCODINGS = frozenset({"utf-8-sig", "utf-16"})
 
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\x0b\x0c\x1a\x1b")
 _CONTROL_BYTES = frozenset(b for b in range(0x20) if b not in _TEXT_CONTROL_BYTES) | {0x7F}
@@ -78,6 +86,7 @@ def decode_text(data: bytes, *, source: str = "<input>") -> tuple[str, str]:
         raise CorpusError(source, "file is empty")
     text, encoding = _decode(data, source)
     _check_text_content(text, source)
+    _check_plausible(text, encoding, source)
     return normalise_newlines(text), encoding
 
 
@@ -311,3 +320,34 @@ def _check_text_content(text: str, source: str) -> None:
     controls = sum(1 for ch in text if _is_control(ch))
     if controls / len(text) > MAX_BINARY_CONTROL_SHARE:
         raise CorpusError(source, "looks like a binary file, not text (many control characters)")
+
+
+def _check_plausible(text: str, encoding: str, source: str) -> None:
+    """Refuse noise that happens to decode: unassigned code points, a BOM before mostly non-letters, no letters."""
+    visible = [ch for ch in text if not ch.isspace()]
+    bom = {"utf-8-sig": "a UTF-8", "utf-16": "a UTF-16"}.get(encoding)
+    decoded = f"starts with {bom} byte-order mark, but" if bom else f"reads as {encoding}, but"
+    unassigned = sum(1 for ch in visible if _is_unassigned(ch))
+    if unassigned > MAX_UNASSIGNED_SHARE * len(visible):
+        raise CorpusError(
+            source, f"not decodable as text: it {decoded} {unassigned} of {len(visible)} characters are "
+            "unassigned or private-use code points (binary data, or another encoding)",
+        )
+    letters = sum(1 for ch in visible if _is_letter(ch))
+    marks = sum(1 for ch in visible if unicodedata.category(ch).startswith("M"))
+    if encoding in _BOM_ENCODINGS and letters + marks < MIN_BOM_LETTER_SHARE * len(visible):
+        raise CorpusError(
+            source, f"not decodable as text: it {decoded} only {letters + marks} of {len(visible)} characters "
+            "are letters (binary data, or another encoding)",
+        )
+    if not letters:
+        raise CorpusError(source, "has no letters (only digits, punctuation, symbols or diacritics); not an article")
+
+
+def _is_unassigned(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category == "Co" or (category == "Cn" and ord(ch) not in _EMOJI_PLANE_BLOCKS)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha() and ch != "\u0640"  # tatweel only stretches letters

@@ -254,3 +254,19 @@ def test_a_fifo_manifest_is_one_line_and_exit_2(tmp_path):
     result = _invoke(tmp_path / "manifest.csv", "--out", tmp_path / "out", cache_dir=tmp_path / "cache")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith("aligner: error:") and "is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_garbage_pairs_are_errors_not_good_reports(corpus, tmp_path, monkeypatch):
+    noise = b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D))).encode("utf-16-le")
+    (corpus / "ar" / "noise.txt").write_bytes(noise)
+    (corpus / "ar" / "marks.txt").write_text("ًٌٍَُِّْ\n" * 5, encoding="utf-8")
+    (corpus / "fa" / "digits.txt").write_text("۱۲۳ ۴۵۶\n", encoding="utf-8")
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "ar/noise.txt,fa/library.txt,noise,,\n"
+                        "ar/marks.txt,fa/digits.txt,marks,,\n", encoding="utf-8")
+    result = _fake_batch(monkeypatch, manifest, "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.stderr
+    lines = {line["id"]: line for line in _lines(tmp_path / "out")}
+    assert lines["noise"]["status"] == "error" and "not decodable as text" in lines["noise"]["error"]
+    assert lines["marks"]["status"] == "error" and "has no letters" in lines["marks"]["error"]
+    assert [row["status"] for row in _rows(tmp_path / "out")] == ["ok", "ok", "ok", "error", "error"]

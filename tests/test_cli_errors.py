@@ -145,3 +145,23 @@ def test_compare_refuses_a_fifo_in_one_line(monkeypatch, tmp_path):
         result = run_compare(monkeypatch, *args)
         err = _check_one_line(result, code=2)
         assert err == f"aligner: error: {fifo}: is a FIFO (named pipe), not a regular file\n"
+
+
+# -- garbage that decodes is refused, not compared (issue 18, item 10) -------------------------
+
+
+def test_diacritics_only_against_digits_only_is_refused_in_one_line(monkeypatch, tmp_path):
+    left, right = tmp_path / "marks.txt", tmp_path / "digits.txt"
+    left.write_text("ًٌٍَُِّْ ًٌٍَُِّْ\n" * 5, encoding="utf-8")
+    right.write_text("۱۲۳ ۴۵۶\n2025 12.5\n", encoding="utf-8")
+    result = run_compare(monkeypatch, str(left), str(right), "--format", "json")
+    err = _check_one_line(result, code=2)
+    assert err.startswith(f"aligner: error: {left}: has no letters") and not result.stdout
+
+
+def test_utf16_noise_is_refused_as_undecodable(monkeypatch, tmp_path):
+    noise = tmp_path / "noise.txt"
+    noise.write_bytes(b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D))).encode("utf-16-le"))
+    result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(noise))
+    err = _check_one_line(result, code=2)
+    assert err.startswith(f"aligner: error: {noise}: not decodable as text: it starts with a UTF-16 byte-order mark")
