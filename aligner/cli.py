@@ -131,6 +131,11 @@ def _say(line: str) -> None:
     click.echo(visible(line, keep=""), err=True)
 
 
+def _warn(message: str) -> None:
+    """A warning the run survives (e.g. a damaged cache rebuilt): one line, printed even with --quiet."""
+    _say(f"aligner: warning: {message}")
+
+
 def _stderr_console():
     from rich.console import Console
 
@@ -250,7 +255,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
     try:
         with _Progress(not quiet) as progress:
             encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                              convert_progress=progress if not quiet else None)
+                              convert_progress=progress if not quiet else None, notify=_warn)
             if encoder.spec.note and not quiet:
                 _say(f"aligner: note: {encoder.spec.note}")
             report = compare_files(
@@ -452,7 +457,7 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
                 )
             else:
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress.convert if not quiet else None)
+                                  convert_progress=progress.convert if not quiet else None, notify=_warn)
                 if encoder.spec.note and not quiet:
                     _say(f"aligner: note: {encoder.spec.note}")
                 try:
@@ -544,7 +549,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
 
                     torch.set_num_threads(workers)
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress if not quiet else None)
+                                  convert_progress=progress if not quiet else None, notify=_warn)
                 if encoder.spec.note and not quiet:
                     _say(f"aligner: note: {encoder.spec.note}")
                 try:

@@ -165,3 +165,19 @@ def test_utf16_noise_is_refused_as_undecodable(monkeypatch, tmp_path):
     result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(noise))
     err = _check_one_line(result, code=2)
     assert err.startswith(f"aligner: error: {noise}: not decodable as text: it starts with a UTF-16 byte-order mark")
+
+
+# -- a cache folder that cannot be used is one line, exit 2 (issue 18, item 5) ---------------
+
+
+@pytest.mark.parametrize("command", ["compare", "batch", "pair"])
+def test_a_cache_folder_under_a_regular_file_is_one_line_and_exit_2(tmp_path, command):
+    from aligner.cli import main
+
+    (tmp_path / "file").write_text("x")
+    cache = tmp_path / "file" / "cache"
+    inputs = {"compare": [SAMPLES / "ar.txt", SAMPLES / "fa.txt"], "batch": [SAMPLES / "batch" / "manifest.csv", "--out", tmp_path / "out"],
+              "pair": [SAMPLES / "batch" / "ar", SAMPLES / "batch" / "fa"]}[command]
+    result = CliRunner().invoke(main, [command, *map(str, inputs), "--cache-dir", str(cache), "--quiet"])
+    err = _check_one_line(result, code=2)
+    assert err == f"aligner: error: cannot use the cache folder {cache}: Not a directory (give another --cache-dir, or --no-cache)\n"
