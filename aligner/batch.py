@@ -9,8 +9,11 @@ whose files pair up by name. Output, in ``out_dir``:
   or ``{..., "status": "error", "error": "<one line>"}``;
 - ``summary.csv``: one row per pair (counts, coverage of each side, fact conflicts).
 
-Each finished pair is appended to ``reports.jsonl.work`` at once; the two final
-files are written at the end (temporary file, then rename). A pair whose content
+Each finished pair is appended to ``reports.jsonl.work`` at once, in one write to an
+O_APPEND descriptor (a last line torn by a killed run is cut off when the next run starts);
+the two final files are written at the end (temporary file, then rename; the temporary
+files go on every exit path). A run holds an exclusive lock on ``out_dir`` (:func:`locked_output`),
+so a second run on the same folder is refused. A pair whose content
 hash (both files' bytes and the settings that change a report) already has an
 ``ok`` line in ``reports.jsonl`` (or in the work file of an interrupted run) is
 skipped; errors are retried.
@@ -28,7 +31,9 @@ actors (:mod:`aligner.ray_engine`). See README, "Batch" and "Scale out with Ray"
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -39,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, decode_text, read_article
+from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, check_regular_file, decode_text, read_bytes
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
@@ -51,6 +56,8 @@ from .report import settings_line
 REPORTS = "reports.jsonl"
 SUMMARY = "summary.csv"
 WORK_SUFFIX = ".work"
+TMP_SUFFIX = ".tmp"
+LOCK = ".aligner-batch.lock"  # in OUT/: held (flock) by the one batch writing there
 HASH_VERSION = "aligner-batch/1"
 # Pairs whose segments are encoded in one call (README "Batch": measured on 2 cores).
 DEFAULT_BATCH_PAIRS = 8
@@ -74,6 +81,10 @@ BatchProgress = Callable[[int, int], None]
 
 class ManifestError(CorpusError):
     """The manifest (or the two folders) cannot be used; one line naming it."""
+
+
+class OutputError(ManifestError):
+    """The output folder cannot be used: another batch holds it, or it cannot be written."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +133,10 @@ def read_jobs(manifest_or_dirs: str | Path | Sequence[str | Path]) -> tuple[list
     if manifest.is_dir():
         raise ManifestError(str(manifest), "is a folder; give a manifest file, or two folders to pair by file name")
     try:
+        check_regular_file(manifest, str(manifest))  # a FIFO would block the read
         raw = manifest.read_bytes()
-    except FileNotFoundError:
-        raise ManifestError(str(manifest), "no such file") from None
+    except CorpusError as err:
+        raise ManifestError(err.source, err.problem) from None
     except OSError as err:
         raise ManifestError(str(manifest), f"cannot read manifest ({err.strerror or err})") from None
     try:
@@ -290,7 +302,8 @@ def load_pair(job: Job, settings: PairSettings, known: Container[str] = ()) -> P
     """Read and hash a pair: a skip (its hash is in ``known``), an error record, or a :class:`Prepared` pair."""
     digest = None
     try:
-        left, right = _read(job.left, settings.max_bytes), _read(job.right, settings.max_bytes)
+        # a missing, too large or special file (a FIFO, a device) raises CorpusError, recorded below
+        left, right = read_bytes(job.left, max_bytes=settings.max_bytes), read_bytes(job.right, max_bytes=settings.max_bytes)
         digest = content_hash(left, right, settings.signature)
         if digest in known:
             return PairOutcome(job.index, digest, None)
@@ -348,16 +361,6 @@ def _prepare(data: bytes, path: Path, role: str, lang: str | None) -> Document:
     return prepare(text, path=str(path), encoding=encoding, lang=lang, role=role)
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
-    try:
-        if path.is_file() and path.stat().st_size <= max_bytes:
-            return path.read_bytes()
-    except OSError:
-        pass
-    read_article(path, max_bytes=max_bytes)  # raises the precise CorpusError
-    return path.read_bytes()  # pragma: no cover - a race: the file appeared or shrank meanwhile
-
-
 class ReportStore:
     """The output folder: which hashes are done, the work file, and the final files in manifest order.
 
@@ -372,12 +375,19 @@ class ReportStore:
         self.reports = out / REPORTS
         self.work = out / (REPORTS + WORK_SUFFIX)
         self.progress = progress
-        self.known = _ok_lines(self.reports) | _ok_lines(self.work)  # content hash -> (file, offset)
         self.records: dict[int, tuple[Path, int]] = {}  # job index -> (file, offset) of its line
         self.rows: dict[int, dict | None] = {}
         self.updates: dict[int, dict] = {}  # outer fields of reused lines
         self.result = BatchResult(reports_path=self.reports, summary_path=out / SUMMARY)
-        self._work = self.work.open("ab")
+        self._tmp = (out / (REPORTS + TMP_SUFFIX), out / (SUMMARY + TMP_SUFFIX))
+        for stale in self._tmp:  # a run killed while writing its final files (the lock says none is running)
+            stale.unlink(missing_ok=True)
+        _drop_torn_tail(self.work)
+        self.known = _ok_lines(self.reports) | _ok_lines(self.work)  # content hash -> (file, offset)
+        try:  # O_APPEND: each record goes in one write at the end, whole
+            self._work: int | None = os.open(self.work, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise OutputError(str(self.work), f"cannot write ({err.strerror or err})") from None
 
     @property
     def handled(self) -> int:
@@ -403,9 +413,11 @@ class ReportStore:
             self.progress(self.handled, len(self.jobs))
 
     def _append(self, job: Job, record: dict) -> None:
-        offset = self._work.seek(0, os.SEEK_END)
-        self._work.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-        self._work.flush()
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            offset = append_line(self._work, line)
+        except OSError as err:
+            raise OutputError(str(self.work), f"cannot write ({err.strerror or err})") from None
         self.records[job.index] = (self.work, offset)
         self.rows[job.index] = summary_row(record)
 
@@ -419,9 +431,21 @@ class ReportStore:
         for job in self.jobs:
             metadata_keys += [k for k in job.metadata if k not in metadata_keys]
         columns = ["id", "left", "right", *metadata_keys, *SUMMARY_COLUMNS]
+        try:
+            self._write_final(columns)
+        except BaseException as err:  # no *.tmp is left behind, whatever stopped us
+            for tmp in self._tmp:
+                tmp.unlink(missing_ok=True)
+            if isinstance(err, OSError):
+                raise OutputError(str(self.out), f"cannot write the final files ({err.strerror or err})") from None
+            raise
+        self.work.unlink(missing_ok=True)
+        return self.result
+
+    def _write_final(self, columns: list[str]) -> None:
+        """Both files in manifest order under temporary names, synced, then renamed into place."""
         handles: dict[Path, object] = {}
-        tmp_reports = self.out / (REPORTS + ".tmp")
-        tmp_summary = self.out / (SUMMARY + ".tmp")
+        tmp_reports, tmp_summary = self._tmp
         try:
             with tmp_reports.open("wb") as reports, tmp_summary.open("w", encoding="utf-8", newline="") as summary:
                 writer = csv.DictWriter(summary, fieldnames=columns, extrasaction="ignore")
@@ -443,18 +467,87 @@ class ReportStore:
                         row = summary_row(record)
                     reports.write(line)
                     writer.writerow({**{k: _cell(v) for k, v in job.metadata.items()}, **row})
+                for handle in (reports, summary):
+                    handle.flush()
+                    os.fsync(handle.fileno())
         finally:
             for handle in handles.values():
                 handle.close()
         os.replace(tmp_summary, self.out / SUMMARY)
         os.replace(tmp_reports, self.reports)
-        self.work.unlink(missing_ok=True)
-        return self.result
 
     def close(self) -> None:
         if self._work is not None:
-            self._work.close()
+            os.close(self._work)
             self._work = None
+
+
+def append_line(fd: int, line: bytes) -> int:
+    """Append ``line`` to ``fd`` (opened with O_APPEND) in one ``write``; its offset in the file.
+
+    One write to an O_APPEND descriptor lands whole at the end of the file. Should the system
+    write only part (the disk full), the part is cut off again, so no torn record stays.
+    """
+    written = os.write(fd, line)
+    end = os.lseek(fd, 0, os.SEEK_CUR)
+    if written < len(line):
+        os.ftruncate(fd, end - written)
+        raise OSError(errno.ENOSPC, f"wrote {written} of {len(line)} bytes")
+    return end - len(line)
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a last line without its newline (a run killed mid-write) off a work file; its pair is redone."""
+    try:
+        handle = path.open("r+b")
+    except FileNotFoundError:
+        return
+    with handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        keep = size
+        while keep > 0:  # back to the last newline, 64 KiB at a time
+            start = max(keep - 65536, 0)
+            handle.seek(start)
+            cut = handle.read(keep - start).rfind(b"\n")
+            keep = start + cut + 1 if cut >= 0 else start
+            if cut >= 0:
+                break
+        handle.truncate(keep)
+
+
+@contextlib.contextmanager
+def locked_output(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out`` for a whole run: a second batch on the same folder is refused.
+
+    ``flock`` on ``OUT/.aligner-batch.lock``, not blocking. The file stays after the run: removing
+    it would let a waiting run and a new one lock two different files.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX (Windows): no lock there; do not run two batches on one folder
+        yield
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise OutputError(str(out), f"cannot create the lock file {LOCK} ({err.strerror or err})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                str(out), "another aligner batch is writing to this folder; wait for it to finish, or give another --out"
+            ) from None
+        except OSError:  # a file system without locks (some network mounts): go on unlocked
+            pass
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 # -- the batch ----------------------------------------------------------------------------
@@ -503,24 +596,25 @@ def batch(
         raise ManifestError(str(out), f"cannot create the output folder ({err.strerror or err})") from None
     max_bytes = compare_options.pop("max_bytes", DEFAULT_MAX_BYTES)
     use_cache = compare_options.pop("use_cache", True)
-    if engine == "ray":
-        from . import ray_engine
+    with locked_output(out):  # held until the final files are in place: a second run here is refused
+        if engine == "ray":
+            from . import ray_engine
 
-        result = ray_engine.run_batch(
-            jobs, out, encoder=encoder, model=model, model_revision=model_revision, cache_dir=cache_dir,
-            use_cache=use_cache, workers=workers, batch_pairs=batch_pairs, progress=progress, address=address,
-            max_bytes=max_bytes, options=compare_options,
-        )
-    else:
-        own_encoder = encoder is None
-        if own_encoder:
-            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
-        try:
-            settings = PairSettings.from_options(encoder, compare_options, max_bytes)
-            result = _run_local(jobs, out, PrefetchingEncoder(encoder, workers), settings, batch_pairs, progress)
-        finally:
+            result = ray_engine.run_batch(
+                jobs, out, encoder=encoder, model=model, model_revision=model_revision, cache_dir=cache_dir,
+                use_cache=use_cache, workers=workers, batch_pairs=batch_pairs, progress=progress, address=address,
+                max_bytes=max_bytes, options=compare_options,
+            )
+        else:
+            own_encoder = encoder is None
             if own_encoder:
-                encoder.close()
+                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
+            try:
+                settings = PairSettings.from_options(encoder, compare_options, max_bytes)
+                result = _run_local(jobs, out, PrefetchingEncoder(encoder, workers), settings, batch_pairs, progress)
+            finally:
+                if own_encoder:
+                    encoder.close()
     result.warnings = warnings + result.warnings
     return result
 

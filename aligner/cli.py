@@ -8,9 +8,11 @@ anything unexpected (a bug), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -56,6 +58,59 @@ class InternalError(click.ClickException):
         click.echo(visible(f"aligner: {self.format_message()} — {REPORT_HINT}", keep=""), err=True, file=file)
 
 
+# Click's "no arguments: show the help" (click >= 8.2) stays the help, not an error line.
+_HELP_NOT_ERROR = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+@contextlib.contextmanager
+def _one_line_usage() -> Iterator[None]:
+    """Click's usage errors (unknown option, bad value, missing argument) as one :class:`UserError` line."""
+    try:
+        yield
+    except _HELP_NOT_ERROR:
+        raise
+    except click.UsageError as err:
+        raise UserError(usage_line(err)) from None
+
+
+def usage_line(err: click.UsageError) -> str:
+    """``No such option '--foo' (try 'aligner compare --help')``: click's message and where help is."""
+    message = " ".join(err.format_message().split()).removesuffix(".")
+    return f"{message} (try '{err.ctx.command_path} --help')" if err.ctx is not None else message
+
+
+class _NamesItsCommand:
+    """Some parse errors (e.g. an option's missing value) come without the context that says which command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            err.ctx = err.ctx or ctx
+            raise
+
+
+class AlignerCommand(_NamesItsCommand, click.Command):
+    """A subcommand of :class:`AlignerGroup`."""
+
+
+class AlignerGroup(_NamesItsCommand, click.Group):
+    """The ``aligner`` group: every usage error is one line and exit 2, like other user errors.
+
+    Click prints four (usage, a hint, a blank line, the error); ``--help`` is unchanged.
+    """
+
+    command_class = AlignerCommand
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _one_line_usage():
+            return super().invoke(ctx)
+
+
 def _no_traceback(command):
     """Turn any unexpected exception of ``command`` into :class:`InternalError` (click's own exceptions pass)."""
 
@@ -74,6 +129,11 @@ def _no_traceback(command):
 def _say(line: str) -> None:
     """One line on stderr; file names and text in it cannot drive the terminal (controls shown as \\xNN)."""
     click.echo(visible(line, keep=""), err=True)
+
+
+def _warn(message: str) -> None:
+    """A warning the run survives (e.g. a damaged cache rebuilt): one line, printed even with --quiet."""
+    _say(f"aligner: warning: {message}")
 
 
 def _stderr_console():
@@ -157,7 +217,7 @@ def _check_engine(engine: str, address: str | None) -> None:
         raise click.UsageError("--address needs --engine ray")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AlignerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
 def main() -> None:
     """Compare an Arabic and a Persian article: what both say, and what only one says."""
@@ -195,7 +255,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
     try:
         with _Progress(not quiet) as progress:
             encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                              convert_progress=progress if not quiet else None)
+                              convert_progress=progress if not quiet else None, notify=_warn)
             if encoder.spec.note and not quiet:
                 _say(f"aligner: note: {encoder.spec.note}")
             report = compare_files(
@@ -397,7 +457,7 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
                 )
             else:
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress.convert if not quiet else None)
+                                  convert_progress=progress.convert if not quiet else None, notify=_warn)
                 if encoder.spec.note and not quiet:
                     _say(f"aligner: note: {encoder.spec.note}")
                 try:
@@ -489,7 +549,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
 
                     torch.set_num_threads(workers)
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress if not quiet else None)
+                                  convert_progress=progress if not quiet else None, notify=_warn)
                 if encoder.spec.note and not quiet:
                     _say(f"aligner: note: {encoder.spec.note}")
                 try:

@@ -7,12 +7,13 @@ Stdlib only; never imports ``aligner``.  Every user-caused problem raises
 from __future__ import annotations
 
 import codecs
+import os
 import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "decode_text", "read_article"]
+__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "check_regular_file", "decode_text", "read_article", "read_bytes"]
 
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -29,6 +30,14 @@ MIN_COMMON_LETTER_SHARE = 0.5  # share of Arabic letters among the most frequent
 MAX_SYMBOL_SHARE = 0.05  # box-drawing and other symbols betray a wrong code page
 MAX_MIXED_WORD_SHARE = 0.05  # words mixing Arabic and Latin letters betray a wrong code page
 MAX_BINARY_CONTROL_SHARE = 0.10  # share of C0 control bytes above which data is "binary"
+# Unassigned or private-use code points tolerated among visible characters (random bytes after a
+# UTF-16 BOM decode to ~12 % of them; real text has none, or a stray icon).
+MAX_UNASSIGNED_SHARE = 0.01
+MIN_BOM_LETTER_SHARE = 0.5  # after a BOM, share of visible characters that must be letters or their marks
+# Emoji and pictograph blocks: newer emoji than Python's Unicode tables (e.g. U+1FA77) are "unassigned"
+# here but real text, not noise.
+_EMOJI_PLANE_BLOCKS = range(0x1F000, 0x1FC00)
+_BOM_ENCODINGS = frozenset({"utf-8-sig", "utf-16"})
 
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\x0b\x0c\x1a\x1b")
 _CONTROL_BYTES = frozenset(b for b in range(0x20) if b not in _TEXT_CONTROL_BYTES) | {0x7F}
@@ -57,12 +66,18 @@ class Article:
 
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and decode one article file; raise :class:`CorpusError` on any input problem."""
-    file_path = Path(path)
-    source = str(path)
-    _check_is_file(file_path, source)
-    data = _read_limited(file_path, source, max_bytes=max_bytes)
-    text, encoding = decode_text(data, source=source)
-    return Article(path=file_path, text=text, encoding=encoding)
+    data = read_bytes(path, max_bytes=max_bytes)
+    text, encoding = decode_text(data, source=str(path))
+    return Article(path=Path(path), text=text, encoding=encoding)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one regular file of at most ``max_bytes``; raise :class:`CorpusError` otherwise.
+
+    A FIFO or device is refused before it is opened (opening a FIFO blocks until a writer comes).
+    """
+    check_regular_file(Path(path), str(path))
+    return _read_limited(Path(path), str(path), max_bytes=max_bytes)
 
 
 def decode_text(data: bytes, *, source: str = "<input>") -> tuple[str, str]:
@@ -71,6 +86,7 @@ def decode_text(data: bytes, *, source: str = "<input>") -> tuple[str, str]:
         raise CorpusError(source, "file is empty")
     text, encoding = _decode(data, source)
     _check_text_content(text, source)
+    _check_plausible(text, encoding, source)
     return normalise_newlines(text), encoding
 
 
@@ -83,7 +99,8 @@ def _one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def _check_is_file(path: Path, source: str) -> None:
+def check_regular_file(path: Path, source: str) -> None:
+    """Raise :class:`CorpusError` unless ``path`` is a regular file (or a link to one); never opens it."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -94,6 +111,14 @@ def _check_is_file(path: Path, source: str) -> None:
         raise CorpusError(source, f"cannot access file ({err.strerror or err})") from None
     if stat.S_ISDIR(info.st_mode):
         raise CorpusError(source, "is a directory, not a text file")
+    if not stat.S_ISREG(info.st_mode):
+        raise CorpusError(source, f"is {_special_kind(info.st_mode)}, not a regular file")
+
+
+def _special_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
 def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
@@ -101,7 +126,7 @@ def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise CorpusError(source, _too_large_message(size, max_bytes))
-        with path.open("rb") as handle:
+        with _open_regular(path, source) as handle:
             data = handle.read(max_bytes + 1)
     except PermissionError:
         raise CorpusError(source, "permission denied") from None
@@ -112,6 +137,16 @@ def _read_limited(path: Path, source: str, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise CorpusError(source, _too_large_message(None, max_bytes))
     return data
+
+
+def _open_regular(path: Path, source: str):
+    """Open for reading without blocking, and refuse what is not a regular file (swapped in since the check)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise CorpusError(source, f"is {_special_kind(mode)}, not a regular file")
+    return os.fdopen(fd, "rb")
 
 
 def _format_mb(n_bytes: int) -> str:
@@ -285,3 +320,34 @@ def _check_text_content(text: str, source: str) -> None:
     controls = sum(1 for ch in text if _is_control(ch))
     if controls / len(text) > MAX_BINARY_CONTROL_SHARE:
         raise CorpusError(source, "looks like a binary file, not text (many control characters)")
+
+
+def _check_plausible(text: str, encoding: str, source: str) -> None:
+    """Refuse noise that happens to decode: unassigned code points, a BOM before mostly non-letters, no letters."""
+    visible = [ch for ch in text if not ch.isspace()]
+    bom = {"utf-8-sig": "a UTF-8", "utf-16": "a UTF-16"}.get(encoding)
+    decoded = f"starts with {bom} byte-order mark, but" if bom else f"reads as {encoding}, but"
+    unassigned = sum(1 for ch in visible if _is_unassigned(ch))
+    if unassigned > MAX_UNASSIGNED_SHARE * len(visible):
+        raise CorpusError(
+            source, f"not decodable as text: it {decoded} {unassigned} of {len(visible)} characters are "
+            "unassigned or private-use code points (binary data, or another encoding)",
+        )
+    letters = sum(1 for ch in visible if _is_letter(ch))
+    marks = sum(1 for ch in visible if unicodedata.category(ch).startswith("M"))
+    if encoding in _BOM_ENCODINGS and letters + marks < MIN_BOM_LETTER_SHARE * len(visible):
+        raise CorpusError(
+            source, f"not decodable as text: it {decoded} only {letters + marks} of {len(visible)} characters "
+            "are letters (binary data, or another encoding)",
+        )
+    if not letters:
+        raise CorpusError(source, "has no letters (only digits, punctuation, symbols or diacritics); not an article")
+
+
+def _is_unassigned(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category == "Co" or (category == "Cn" and ord(ch) not in _EMOJI_PLANE_BLOCKS)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha() and ch != "\u0640"  # tatweel only stretches letters

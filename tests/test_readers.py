@@ -179,3 +179,107 @@ def test_file_name_with_newline_still_gives_one_line(tmp_path: Path) -> None:
         read_article(path)
     assert "\n" not in str(excinfo.value)
     assert "name.txt" in str(excinfo.value)
+
+
+# --------------------------------------------------------------------------
+# Only regular files: a FIFO would block the open forever (issue 18, item 6)
+# --------------------------------------------------------------------------
+
+fifo_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+
+
+@fifo_only
+@pytest.mark.timeout(30)
+def test_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    assert _error(fifo).endswith("is a FIFO (named pipe), not a regular file")
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null")
+@pytest.mark.timeout(30)
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    assert _error("/dev/null").endswith("is a character device, not a regular file")
+
+
+@fifo_only
+@pytest.mark.timeout(30)
+def test_a_link_to_a_regular_file_is_read_and_a_link_to_a_fifo_refused(tmp_path: Path) -> None:
+    target = _write(tmp_path, "real.txt", ARABIC.encode("utf-8"))
+    (tmp_path / "link.txt").symlink_to(target)
+    assert read_article(tmp_path / "link.txt").text == ARABIC
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "pipe-link.txt").symlink_to(tmp_path / "pipe")
+    assert "FIFO" in _error(tmp_path / "pipe-link.txt")
+
+
+# --------------------------------------------------------------------------
+# Garbage that happens to decode is refused (issue 18, item 10)
+# --------------------------------------------------------------------------
+
+# BOM + bytes that decode as UTF-16 to CJK-looking noise: unassigned (U+0378, U+FFFF), private-use
+# (U+E000, U+F8FF) code points and a stray U+FEFF among ideographs and Hangul.
+NOISE_UTF16 = codecs.BOM_UTF16_LE + "".join(
+    chr(c) for c in (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D, 0xFFFF, 0x4E8C, 0xB3F2, 0x6C0A)
+).encode("utf-16-le")
+
+
+def _random_bmp_noise(n: int, seed: int) -> bytes:
+    """A UTF-16 BOM, then ``n`` random code units that are not surrogates (so that they decode)."""
+    import random
+
+    rng = random.Random(seed)
+    units = [rng.choice([rng.randrange(0, 0xD800), rng.randrange(0xE000, 0x10000)]) for _ in range(n)]
+    return codecs.BOM_UTF16_LE + b"".join(u.to_bytes(2, "little") for u in units)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragments"),
+    [
+        (NOISE_UTF16, ["not decodable as text", "UTF-16 byte-order mark", "unassigned or private-use"]),
+        (_random_bmp_noise(200, 1), ["not decodable as text", "UTF-16", "unassigned or private-use"]),
+        (_random_bmp_noise(2000, 2), ["not decodable as text", "UTF-16", "unassigned or private-use"]),
+        (("وقال " + "\U000F0001" * 3 + " الوزير").encode("utf-8"), ["not decodable as text", "3 of", "private-use"]),
+        (codecs.BOM_UTF16_LE + "1234 5678 ۹۰، 12.5%".encode("utf-16-le"), ["not decodable as text", "are letters"]),
+        (codecs.BOM_UTF8 + "+-*/ 12 = 3; !!! ... ?".encode("utf-8") + "ب".encode("utf-8"), ["UTF-8 byte-order mark", "are letters"]),
+        ("ًٌٍَُِّْ ٰٓ".encode("utf-8") * 10, ["has no letters", "diacritics"]),
+        ("123 456 ۱۲۳ ٤٥٦ 2025-01-01".encode("utf-8"), ["has no letters"]),
+        ("«...» — ! ؟ ، ؛ 🩷".encode("utf-8"), ["has no letters"]),
+        ("ـــــ ـــ".encode("utf-8"), ["has no letters"]),
+        ("؟ ، ؛ 123 ... ؟".encode("cp1256"), ["not valid UTF-8"]),
+    ],
+    ids=["utf16-noise", "utf16-random-200", "utf16-random-2000", "utf8-private-use", "utf16-digits", "utf8-bom-symbols",
+         "diacritics-only", "digits-only", "punctuation-only", "tatweel-only", "cp1256-punctuation"],
+)
+def test_garbage_that_decodes_is_refused(tmp_path: Path, data: bytes, fragments: list[str]) -> None:
+    message = _error(_write(tmp_path, "x.txt", data))
+    for fragment in fragments:
+        assert fragment in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قلب وردي 🩷 في الرسالة.\nمرحبا 🫏 و🪼 عالم.\n",  # emoji newer than Python's Unicode tables
+        "بِسْمِ اللَّهِ الرَّحْمَٰنِ الرَّحِيمِ ۝١",  # fully vowelled: nearly as many marks as letters
+        "في 2025-03-14 قال Vladimir Putin إن 12.5% (۱۲٫۵٪) من «الصادرات» - 3,400,000 برميل - تراجعت.",
+        "A",
+    ],
+    ids=["new-emoji", "vowelled", "digits-latin-punctuation", "one-letter"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_real_text_with_digits_emoji_and_marks_is_kept(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding))[0] == text
+
+
+def _real_articles() -> list[Path]:
+    root = Path(__file__).resolve().parents[1]
+    found = sorted((root / "corpora" / "samples").rglob("*.txt")) + sorted((root.parent / "shared" / "corpora").glob("*.txt"))
+    return [p for p in found if p.name != "broken.txt"]  # the batch samples' deliberately binary file
+
+
+@pytest.mark.parametrize("path", _real_articles(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_the_real_articles_are_read(tmp_path: Path, path: Path, encoding: str) -> None:
+    text = read_article(path).text
+    assert read_article(_write(tmp_path, "copy.txt", text.encode(encoding))).text == text
