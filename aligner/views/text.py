@@ -10,8 +10,9 @@ right article (its ids give its position).
 
 Cells are wrapped by display width (:mod:`.width`) to the column width before
 the table sees them, so the table never rewraps them. With ``bidi="app"`` each
-wrapped line is then put in visual order (:mod:`.bidi`); with ``"terminal"``
-text stays in logical order and the terminal does the bidi.
+wrapped line is then put in visual order (:mod:`.bidi`: levels resolved on the
+whole segment, each line reordered on its own); with ``"terminal"`` text stays in
+logical order and the terminal does the bidi.
 
 When the report carries facts (:mod:`aligner.facts`), the marker column also holds
 each pair's fact markers, one a line under the row's marker (``≠num``, ``<date``,
@@ -27,7 +28,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from .bidi import visual_line
+from .bidi import visual_lines
 from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index, short_markers
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
 from .safe import closed_line, safe
@@ -135,8 +136,8 @@ class SideBySide:
             seg = Text()
             seg.append(f"[{i}] ", style="dim")
             seg.append(terminal_text(safe(side.segments[i].text)), style=style)
-            for line in wrap(seg, width, console):
-                lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else closed_line(line))
+            wrapped = wrap(seg, width, console)
+            lines += visual_lines(seg, wrapped, rtl=rtl) if self.bidi == "app" else [closed_line(line) for line in wrapped]
         return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
