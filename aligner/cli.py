@@ -234,7 +234,7 @@ def main() -> None:
 @click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores (text, diff and html views).")
 @click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR", help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
 @click.option("--bidi", type=click.Choice(BIDI_CHOICES), default="auto", show_default=True, envvar="ALIGNER_BIDI", help="Right-to-left text in the text view: app reorders each wrapped line for terminals without bidi; terminal keeps logical order; auto picks (see README).")
-@click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns [default: the terminal's, else $COLUMNS, else 120].")
+@click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns; narrow views wrap, never crop, down to 20 (28 with --scores, more when fact markers widen the marker column) [default: the terminal's, else $COLUMNS, else 120].")
 @click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
 @click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
 @click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
@@ -251,7 +251,13 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
 
     from .align import AlignError
     from .pipeline import compare_files
+    from .views.width import TooNarrow
 
+    if fmt == "text" and width is not None:  # fail before the work when no report fits
+        from .views.text import min_width
+
+        if width < min_width(show_scores=scores):
+            raise UserError(_too_narrow(TooNarrow(width, min_width(show_scores=scores), _view_name(scores)), given=True))
     try:
         with _Progress(not quiet) as progress:
             encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
@@ -269,8 +275,11 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
     to_tty = output is None and sys.stdout.isatty()
     if color is None:  # like rich: NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal
         color = not os.environ.get("NO_COLOR") and (bool(os.environ.get("FORCE_COLOR")) or to_tty)
-    text = render(report, fmt, scores=scores, color=color, bidi=resolve_bidi(bidi, isatty=to_tty),
-                  width=width or _terminal_width(to_tty), partial_below=partial_below)
+    try:
+        text = render(report, fmt, scores=scores, color=color, bidi=resolve_bidi(bidi, isatty=to_tty),
+                      width=width or _terminal_width(to_tty), partial_below=partial_below)
+    except TooNarrow as err:
+        raise UserError(_too_narrow(err, given=width is not None)) from None
     if pager and to_tty and fmt in PAGED_FORMATS and _longer_than_screen(text):
         _page(text)
     else:
@@ -301,6 +310,16 @@ def render(report, fmt: str, *, scores: bool = False, color: bool = False, bidi:
     from .views.text import render_text
 
     return render_text(report, width=width, color=color, show_scores=scores, bidi=bidi, partial_below=partial_below)
+
+
+def _view_name(scores: bool) -> str:
+    return "the text view" + (" with --scores" if scores else "")
+
+
+def _too_narrow(err, *, given: bool) -> str:
+    """The one line for a text view too narrow to show its text uncut."""
+    where = f"--width {err.width}" if given else f"the terminal's width ({err.width} columns)"
+    return f"{where} is too narrow for {err.what}: it needs at least {err.needed} columns (or use --format diff)"
 
 
 def resolve_bidi(mode: str, *, isatty: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +15,7 @@ from aligner.cli import render
 from aligner.report import ModelInfo, Side, Summary
 from aligner.text import Segment
 from aligner.views import FORMATS
-from aligner.views.bidi import resolve_bidi, visual_line, visual_order, visual_text
+from aligner.views.bidi import resolve_bidi, visual_line, visual_lines, visual_order, visual_text
 from aligner.views.rows import MARKERS, ordered_rows
 from aligner.views.width import display_width, wrap
 from golden.make import FrozenReport, load_report
@@ -90,14 +91,45 @@ def test_app_order_keeps_styles_with_their_characters():
     assert styles == {"مالس": "green", " [7]": "dim"}
 
 
-def test_app_order_agrees_with_python_bidi_up_to_mirroring_and_marks():
+def test_app_order_is_python_bidi_order_up_to_mirroring_and_marks():
+    """Character by character, the view's order is python-bidi's ``get_display`` order; only the
+    view mirrors brackets (L4) and puts combining marks after their base (L3)."""
     from bidi import get_display
+    from bidi.mirror import MIRRORED
 
-    for seg in load_report().right.segments:
-        mine = visual_text(seg.text)
-        theirs = get_display(seg.text, base_dir="R")
-        assert len(mine) == len(theirs)
-        assert sorted(mine) == sorted(theirs)
+    def bases(text):
+        return [ch for ch in text if not unicodedata.combining(ch)]
+
+    report = load_report()
+    for seg in report.left.segments + report.right.segments:
+        mine, theirs = visual_text(seg.text), get_display(seg.text, base_dir="R")
+        assert len(bases(mine)) == len(bases(theirs))
+        for a, b in zip(bases(mine), bases(theirs)):
+            assert a == b or a == MIRRORED.get(b), (seg.text, mine, theirs)
+        assert sorted(ch for ch in mine if unicodedata.combining(ch)) == sorted(ch for ch in theirs if unicodedata.combining(ch))
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("تقرير IPCC (AR6) الأخير", "ريخألا IPCC (AR6) ريرقت"),  # issue 18: the brackets stay with AR6
+        ("قال (وزير الخارجية) إن", "نإ (ةيجراخلا ريزو) لاق"),
+    ],
+)
+def test_app_order_keeps_bracket_pairs(text, shown):
+    assert visual_text(text) == shown
+
+
+def test_app_lines_are_reordered_with_the_levels_of_their_paragraph():
+    # The bracket pair "(AR6 و AR5)" holds a right-to-left letter, so in its right-to-left
+    # paragraph both brackets are right-to-left (N0): wrapped inside the pair, the first line
+    # ends (reading from the right) with the opening bracket after "AR6". The line taken as a
+    # paragraph of its own would see an unpaired "(" between two Latin words.
+    headline = Text("تقرير IPCC (AR6 و AR5) الأخير")
+    lines = wrap(headline, 16)
+    assert [line.plain for line in lines] == ["تقرير IPCC (AR6", "و AR5) الأخير"]
+    assert [line.plain for line in visual_lines(headline, lines)] == ["AR6) IPCC ريرقت", "ريخألا (AR5 و"]
+    assert visual_text(lines[0].plain) == "IPCC (AR6 ريرقت"  # the line alone: not what the headline says
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.text import Text
 
 from aligner.cli import render
 from aligner.text import Segment
-from aligner.views.bidi import default_class, visual_order, visual_text
+from aligner.views.bidi import default_class, visual_lines, visual_order, visual_text
 from aligner.views.width import display_width
 from golden.make import FrozenReport
 from test_views import _hand_report
@@ -54,6 +55,13 @@ def test_visual_order_with_new_emoji(line):
         assert shown.count(emoji) == line.count(emoji)
 
 
+def test_an_emoji_the_engine_does_not_know_is_neutral_too():
+    # U+1FAFF is unassigned even in the engine's tables, which leave it at L (it would join "abc");
+    # its default here is ON, like the known emoji U+1FA77, between a Latin and an Arabic word
+    assert visual_text("abc \U0001faff سلام") == "مالس \U0001faff abc"
+    assert visual_text("abc \U0001fa77 سلام") == "مالس \U0001fa77 abc"
+
+
 def test_emoji_stays_between_its_neighbours_in_rtl():
     # "سلام 🩷 دنیا": the neutral emoji between two right-to-left words is right-to-left too
     assert visual_text("سلام 🩷 دنیا") == "ایند 🩷 مالس"
@@ -89,14 +97,35 @@ def test_visual_order_never_raises_and_keeps_every_character(line, rtl):
     assert sorted(order) == [i for i, ch in enumerate(line) if ch not in CONTROLS]
 
 
-def test_a_line_python_bidi_rejects_is_shown_in_logical_order(monkeypatch):
-    import aligner.views.bidi as bidi
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ValueError("the engine fails"),
+        "BidiInfo { text: \"\" }",  # an answer without levels
+        "original_classes: [AL, AL], levels: [Level(1,), Level(1,)]",  # levels for fewer bytes than the text has
+    ],
+)
+def test_a_line_the_engine_fails_on_is_shown_in_logical_order(monkeypatch, answer):
+    import bidi.bidi
 
-    def reject(text, rtl):
-        raise AssertionError(" not allowed here")
+    def engine(text, base_dir, debug):
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
-    monkeypatch.setattr(bidi, "_reorder", reject)
+    monkeypatch.setattr(bidi.bidi, "get_display_inner", engine)
     assert visual_text("سلام\u202b 🩷") == "سلام 🩷"  # logical order, controls dropped
+    line = Text("[1] سلام دنیا")
+    assert [x.plain for x in visual_lines(line, [Text("[1] سلام"), Text("دنیا")])] == ["[1] سلام", "دنیا"]
+
+
+def test_text_that_looks_like_the_engine_answer_is_only_text():
+    text = "سلام levels: [Level(2,)] original_classes: [L] دنیا"
+    assert visual_text(text) == "ایند levels: [Level(2,)] original_classes: [L] مالس"
+
+
+def test_lone_surrogates_do_not_stop_the_engine():
+    assert visual_text("سلام \udce9 دنیا") == "ایند \udce9 مالس"
 
 
 def test_compare_with_bidi_app_and_new_emoji(monkeypatch, tmp_path):

@@ -2,13 +2,22 @@
 
 Stored and exported text is always in logical order. Only the terminal view may
 print *display lines* in visual order (``--bidi app``), for terminals that do not
-implement the Unicode bidi algorithm: each cell is wrapped first, in logical
-order, and then every wrapped line is reordered on its own (UAX #9, rules L1-L4),
-keeping the styles of its characters. Letters are never replaced by presentation
-forms (no shaping); mirrored characters such as brackets get their mirror glyph,
-combining marks stay after their base letter, ZWNJ/ZWJ stay beside the letters
-they join or separate, and bidi control characters are dropped from the display
-line once they have done their work.
+implement the Unicode bidi algorithm. The embedding levels of a whole cell text
+(one paragraph, UAX #9 rules P1-I2, with isolates and bracket pairs) come from
+python-bidi's maintained engine (the Rust crate ``unicode-bidi``; see
+:func:`resolve`); the cell is wrapped in logical order, and each wrapped line is
+then reordered on its own with those levels (rules L1-L2, :func:`line_levels`,
+:func:`reorder`), keeping the styles of its characters (:func:`visual_lines`).
+Letters are never replaced by presentation forms (no shaping); mirrored
+characters such as brackets get their mirror glyph, combining marks stay after
+their base letter (L3), ZWNJ/ZWJ and other boundary-neutral characters stay
+beside the letters they join or separate, and the directional formatting
+characters (embeddings, overrides, isolates, LRM/RLM/ALM) are dropped from the
+display line once they have done their work.
+
+Conformance: ``tests/test_bidi_conformance.py`` runs Unicode's BidiTest.txt and
+BidiCharacterTest.txt through :func:`resolve`, :func:`line_levels` and
+:func:`reorder` (see the README for the figures and the stated exclusions).
 
 ``--bidi auto`` decides from the environment (see :func:`resolve_bidi`).
 """
@@ -16,35 +25,27 @@ line once they have done their work.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rich.text import Span, Text
 
 MODES = ("auto", "app", "terminal")
 
-# Characters that keep their place in a display line although the algorithm sets them aside (X9).
-_KEEP_REMOVED = {"\u200c", "\u200d"}
 # Directional formatting characters: dropped from display lines in visual order.
 _CONTROLS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Classes rule X9 removes: they get no level (``None``).
+_REMOVED = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "BN"})
+# Classes rule L1 resets to the paragraph level when they end a line or precede a separator.
+_TRAILING = frozenset({"WS", "LRI", "RLI", "FSI", "PDI"}) | _REMOVED
+# Paragraph separators (class B; rule P1 splits after each).
+_PARAGRAPH_ENDS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 
-
-_ISOLATES = {"LRI": "LRE", "RLI": "RLE", "FSI": "LRE", "PDI": "PDF"}
-
-
-def _first_strong(text: str, start: int) -> str:
-    for ch in text[start + 1 :]:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return "RLE"
-        if kind == "L":
-            return "LRE"
-    return "LRE"
-
-
-# Default Bidi_Class of code points this Python's Unicode tables do not know (DerivedBidiClass.txt's
-# @missing lines, UAX #9 section 3.2), with one exception: pictographic blocks get ON, the class of
-# every emoji assigned there so far, since an unknown character there is a new emoji.
+# Default Bidi_Class of code points neither this Python's Unicode tables nor the engine's know
+# (DerivedBidiClass.txt's @missing lines, UAX #9 section 3.2), with one exception: pictographic blocks
+# get ON, the class of every emoji assigned there so far, since an unknown character there is a new emoji.
 _DEFAULT_CLASSES = (
     ((0x0600, 0x07BF), "AL"), ((0x0860, 0x08FF), "AL"), ((0xFB50, 0xFDCF), "AL"), ((0xFDF0, 0xFDFF), "AL"),
     ((0xFE70, 0xFEFF), "AL"), ((0x10D00, 0x10D3F), "AL"), ((0x10EC0, 0x10EFF), "AL"), ((0x10F30, 0x10F6F), "AL"),
@@ -93,58 +94,196 @@ def resolve_bidi(mode: str, *, isatty: bool, env: Mapping[str, str] | None = Non
     return "app"
 
 
+# A character of each default class (below), given to the engine instead of a code point whose default
+# class its tables do not apply (and instead of lone surrogates, which UTF-8 cannot carry).
+_STAND_IN = {"L": "a", "R": "\u05d0", "AL": "\u0627", "ET": "#", "ON": "!"}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A text's resolved embedding levels (UAX #9, P1-I2, before the line rules)."""
+
+    text: str
+    levels: tuple[int | None, ...]  # per character; ``None``: removed by X9 (embedding controls, BN)
+    classes: tuple[str, ...]  # the Bidi_Class the engine gave each character
+    bases: tuple[int, ...]  # the paragraph embedding level of each character's paragraph
+
+
+def resolve(text: str, *, rtl: bool | None = True) -> Resolved:
+    """Embedding levels of ``text`` from python-bidi's engine, one paragraph at a time (P1).
+
+    ``rtl``: paragraph direction; ``None`` to take it from the first strong character of
+    each paragraph (P2-P3, outside isolates). Raises ``ValueError`` should the engine's
+    answer not be understood.
+    """
+    levels: list[int | None] = []
+    classes: list[str] = []
+    bases: list[int] = []
+    for par in _paragraphs(text):
+        lv, cl, base = _resolve_paragraph(par, rtl)
+        levels += lv
+        classes += cl
+        bases += [base] * len(par)
+    return Resolved(text, tuple(levels), tuple(classes), tuple(bases))
+
+
+def _paragraphs(text: str) -> list[str]:
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in _PARAGRAPH_ENDS:
+            out.append(text[start : i + 1])
+            start = i + 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+# python-bidi 0.6 gives the levels only in its debug answer (``get_display(..., debug=True)``): the
+# Rust ``BidiInfo`` of the text, the text first, then ``original_classes`` and ``levels`` listed per
+# UTF-8 byte. tests/test_views_bidi_conformance.py fails should a python-bidi release change it.
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_CLASS = re.compile(r"[A-Z]+")
+
+
+def _resolve_paragraph(par: str, rtl: bool | None) -> tuple[list[int | None], list[str], int]:
+    from bidi.bidi import get_base_level_inner, get_display_inner
+
+    given = _engine_text(par)
+    base = (1 if rtl else 0) if rtl is not None else get_base_level_inner(given)
+    levels, classes = _engine_levels(get_display_inner(given, "LR"[base], True), given)
+    # The engine's tables leave a code point they do not know at L; give it its default class
+    # (:func:`default_class`) unless this Python knows the character.
+    unknown = {i: default_class(ch) for i, ch in enumerate(par)
+               if classes[i] == "L" and not unicodedata.bidirectional(ch) and default_class(ch) != "L"}
+    if unknown:
+        given = "".join(_STAND_IN[unknown[i]] if i in unknown else ch for i, ch in enumerate(given))
+        base = (1 if rtl else 0) if rtl is not None else get_base_level_inner(given)
+        levels, classes = _engine_levels(get_display_inner(given, "LR"[base], True), given)
+    return [None if cls in _REMOVED else lv for lv, cls in zip(levels, classes)], classes, base
+
+
+def _engine_text(par: str) -> str:
+    """``par`` with lone surrogates (class L in :mod:`unicodedata`) replaced by an L letter."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in par):
+        return par
+    return "".join(_STAND_IN["L"] if "\ud800" <= ch <= "\udfff" else ch for ch in par)
+
+
+def _engine_levels(debug: str, text: str) -> tuple[list[int], list[str]]:
+    """Per-character levels and classes from the engine's per-byte lists."""
+    # the lists after the text (which comes first and may hold such words)
+    classes_at = debug.rfind("original_classes: [")
+    classes_end = debug.find("]", classes_at)
+    levels_at = debug.find("levels: [", classes_end)
+    levels_end = debug.find("]", levels_at)
+    if min(classes_at, classes_end, levels_at, levels_end) < 0:
+        raise ValueError("python-bidi's debug answer has no levels")
+    byte_levels = [int(n) for n in _LEVEL.findall(debug, levels_at, levels_end)]
+    byte_classes = _CLASS.findall(debug, classes_at + len("original_classes: ["), classes_end)
+    size = len(text.encode("utf-8"))
+    if len(byte_levels) != size or len(byte_classes) != size:
+        raise ValueError("python-bidi's levels do not match the text")
+    if size == len(text):
+        return byte_levels, byte_classes
+    starts = [0]
+    for ch in text[:-1]:
+        starts.append(starts[-1] + (1 if ch < "\x80" else 2 if ch < "\u0800" else 3 if ch < "\U00010000" else 4))
+    return [byte_levels[i] for i in starts], [byte_classes[i] for i in starts]
+
+
+def line_levels(resolved: Resolved, start: int = 0, end: int | None = None) -> list[int | None]:
+    """Levels of the line ``resolved.text[start:end]`` after rule L1.
+
+    Segment and paragraph separators, and any whitespace or isolate formatting characters
+    (with the X9-removed ones among them) before them or at the end of the line, take the
+    paragraph level.
+    """
+    end = len(resolved.text) if end is None else end
+    levels = list(resolved.levels[start:end])
+    trailing = True
+    for k in range(len(levels) - 1, -1, -1):
+        cls = resolved.classes[start + k]
+        if cls in ("S", "B"):
+            levels[k], trailing = resolved.bases[start + k], True
+        elif trailing and cls in _TRAILING:
+            if levels[k] is not None:
+                levels[k] = resolved.bases[start + k]
+        else:
+            trailing = False
+    return levels
+
+
+def reorder(levels: list[int | None]) -> list[int]:
+    """Rule L2: the indices of ``levels`` (one line) in display order, left to right; ``None`` skipped.
+
+    From the highest level to the lowest odd one, every run of characters at that level or
+    higher is reversed.
+    """
+    order = [k for k, lv in enumerate(levels) if lv is not None]
+    lv = [levels[k] for k in order]
+    if not lv:
+        return order
+    for level in range(max(lv), (min(lv) | 1) - 1, -1):
+        k = 0
+        while k < len(lv):
+            if lv[k] < level:
+                k += 1
+                continue
+            j = k
+            while j < len(lv) and lv[j] >= level:
+                j += 1
+            order[k:j], lv[k:j] = order[k:j][::-1], lv[k:j][::-1]
+            k = j
+    return order
+
+
 def visual_order(text: str, *, rtl: bool | None = True) -> list[int]:
     """Logical indices of ``text``'s characters in display order (left to right), one line.
 
     Dropped characters (bidi controls) are absent. ``rtl``: paragraph direction,
     ``None`` to take it from the first strong character.
     """
-    return _reorder(text, rtl)[0]
+    return _display_order(resolve(text, rtl=rtl), 0, len(text))[0]
 
 
-def _reorder(text: str, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
-    """Display order and resolved embedding level of each kept character."""
-    from bidi import algorithm as uba
+def _display_order(resolved: Resolved, start: int, end: int) -> tuple[list[int], dict[int, int]]:
+    """Display order (indices into ``resolved.text``) and level of each shown character of one line.
 
-    storage = uba.get_empty_storage()
-    base = uba.get_base_level(text) if rtl is None else (1 if rtl else 0)
-    storage["base_level"], storage["base_dir"] = base, ("L", "R")[base]
-    uba.get_embedding_levels(text, storage)
-    for i, ch in enumerate(storage["chars"]):
-        ch["i"] = i
-        if not ch["type"]:  # newer than this Python's Unicode tables (e.g. U+1FA77 🩷): its default class
-            ch["type"] = ch["orig"] = default_class(ch["ch"])
-        if ch["type"] in _ISOLATES:  # this implementation predates isolates: treat them as embeddings
-            ch["type"] = ch["orig"] = _ISOLATES[ch["type"]] if ch["type"] != "FSI" else _first_strong(text, i)
-    uba.explicit_embed_and_overrides(storage, False)
-    uba.resolve_weak_types(storage, False)
-    uba.resolve_neutral_types(storage, False)
-    uba.resolve_implicit_levels(storage, False)
-    level = {c["i"]: c["level"] for c in storage["chars"]}  # before L1: mirroring uses these
-    uba.reorder_resolved_levels(storage, False)
-    order = [c["i"] for c in storage["chars"]]
-    # Put back ZWNJ/ZWJ (set aside by X9) beside their logical predecessor, on its reading side.
-    for i, ch in enumerate(text):
-        if ch in _KEEP_REMOVED and i not in level:
-            prev = next((k for k in range(i - 1, -1, -1) if k in level), None)
-            if prev is None:
-                order.insert(len(order) if base else 0, i)
-                level[i] = base
-                continue
-            at = order.index(prev)
-            order.insert(at if level[prev] % 2 else at + 1, i)
-            level[i] = level[prev]
-    order = [i for i in order if text[i] not in _CONTROLS]
+    Characters X9 removes that are shown (ZWNJ, ZWJ and other boundary neutrals) take the
+    level of the shown character before them (after them at the start of a line), so they
+    stay beside it; the directional formatting characters are dropped.
+    """
+    text = resolved.text
+    levels = line_levels(resolved, start, end)
+    shown = [text[start + k] not in _CONTROLS for k in range(len(levels))]
+    last: int | None = None
+    for k, lv in enumerate(levels):
+        if not shown[k]:
+            continue
+        if lv is None:
+            levels[k] = last
+        else:
+            last = lv
+    nxt: int | None = None
+    for k in range(len(levels) - 1, -1, -1):  # shown X9-removed characters at the start of the line
+        if shown[k] and levels[k] is None:
+            levels[k] = nxt if nxt is not None else resolved.bases[start + k]
+        elif shown[k]:
+            nxt = levels[k]
+    order = [start + k for k in reorder(levels) if shown[k]]
+    level = {start + k: lv for k, lv in enumerate(levels) if lv is not None and shown[k]}
     return _marks_after_base(text, order, level), level
 
 
-def _reorder_or_logical(text: str, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
-    """:func:`_reorder`; should python-bidi's step functions still reject a line (they assert on
-    classes they do not expect), that one line is shown in logical order rather than crash the view."""
+def _display_order_or_logical(resolved_or_text, start: int, end: int, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
+    """:func:`_display_order`; should the engine fail on a text (or its answer not be understood),
+    that line is shown in logical order rather than crash the view."""
     try:
-        return _reorder(text, rtl)
-    except (AssertionError, KeyError, IndexError):
-        return [i for i, ch in enumerate(text) if ch not in _CONTROLS], {}
+        resolved = resolved_or_text if isinstance(resolved_or_text, Resolved) else resolve(resolved_or_text, rtl=rtl)
+        return _display_order(resolved, start, end)
+    except Exception:  # noqa: BLE001 -- any failure of the engine: logical order for this line
+        text = resolved_or_text.text if isinstance(resolved_or_text, Resolved) else resolved_or_text
+        return [i for i in range(start, end) if text[i] not in _CONTROLS], {}
 
 
 def _marks_after_base(text: str, order: list[int], level: dict[int, int]) -> list[int]:
@@ -169,11 +308,51 @@ def _mirror(ch: str) -> str:
 
 
 def visual_line(line: Text, *, rtl: bool | None = True) -> Text:
-    """``line`` (one display line, logical order) in visual order, each character keeping its style."""
-    plain = line.plain
-    if not plain:
+    """``line`` (one display line, logical order, a paragraph of its own) in visual order, each
+    character keeping its style."""
+    if not line.plain:
         return line.copy()
-    order, levels = _reorder_or_logical(plain, rtl)
+    return _visual(line, *_display_order_or_logical(line.plain, 0, len(line.plain), rtl))
+
+
+def visual_lines(paragraph: Text, lines: list[Text], *, rtl: bool | None = True) -> list[Text]:
+    """The wrapped ``lines`` of ``paragraph`` in visual order: levels resolved on the whole
+    paragraph, each line reordered on its own (L1-L2).
+
+    ``lines`` are pieces of ``paragraph`` in order, each possibly without the whitespace that
+    ended it (as :func:`aligner.views.width.wrap` gives them); should they not be, each line is
+    reordered as a paragraph of its own.
+    """
+    plain = paragraph.plain
+    spans = _line_spans(plain, [line.plain for line in lines])
+    if spans is None:
+        return [visual_line(line, rtl=rtl) for line in lines]
+    try:
+        resolved: Resolved | str = resolve(plain, rtl=rtl)
+    except Exception:  # noqa: BLE001 -- the engine failed: each line falls back on its own
+        resolved = plain
+    out = []
+    for line, (start, end) in zip(lines, spans):
+        order, levels = _display_order_or_logical(resolved, start, end, rtl)
+        out.append(_visual(line, [i - start for i in order], {i - start: lv for i, lv in levels.items()}))
+    return out
+
+
+def _line_spans(plain: str, lines: list[str]) -> list[tuple[int, int]] | None:
+    """Where each of ``lines`` stands in ``plain``: only whitespace may lie between them."""
+    spans, at = [], 0
+    for line in lines:
+        start = plain.find(line, at) if line else at
+        if start < 0 or plain[at:start].strip():
+            return None
+        spans.append((start, start + len(line)))
+        at = start + len(line)
+    return spans if not plain[at:].strip() else None
+
+
+def _visual(line: Text, order: list[int], levels: dict[int, int]) -> Text:
+    """``line``'s characters in ``order``, mirrored where their level is odd, with their styles."""
+    plain = line.plain
     chars = []
     for i in order:
         ch = plain[i]

@@ -20,7 +20,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from ..facts.markers import pair_markers
-from .bidi import visual_line
+from .bidi import visual_lines
 from .rows import lang_label
 from .safe import closed_line, safe
 from .width import terminal_text, wrap
@@ -162,10 +162,9 @@ class FactsSection:
     def lines(self, width: int, console: Console | None = None) -> list[Text]:
         out = []
         for entry in self.entries():
-            for n, line in enumerate(wrap(entry, max(width - INDENT, 1), console)):
-                if n:
-                    line = Text(" " * INDENT) + line
-                out.append(visual_line(line, rtl=False) if self.bidi == "app" else closed_line(line))
+            wrapped = wrap(entry, max(width - INDENT, 1), console)
+            shown = visual_lines(entry, wrapped, rtl=False) if self.bidi == "app" else [closed_line(line) for line in wrapped]
+            out += [Text(" " * INDENT) + line if n else line for n, line in enumerate(shown)]
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -9,9 +9,14 @@ article has its content: the other cell names the segments that have it); ``*`` 
 right article (its ids give its position).
 
 Cells are wrapped by display width (:mod:`.width`) to the column width before
-the table sees them, so the table never rewraps them. With ``bidi="app"`` each
-wrapped line is then put in visual order (:mod:`.bidi`); with ``"terminal"``
-text stays in logical order and the terminal does the bidi.
+the table sees them, so the table never rewraps or crops them: a narrow view
+wraps into more lines. Below the narrowest width that leaves each article's
+column :data:`MIN_CELL` columns (:meth:`SideBySide.min_width`, 20 for a report
+without facts, 28 with ``--scores``) the view raises
+:class:`~.width.TooNarrow` rather than cut text. With ``bidi="app"`` each
+wrapped line is then put in visual order (:mod:`.bidi`: levels resolved on the
+whole segment, each line reordered on its own); with ``"terminal"`` text stays in
+logical order and the terminal does the bidi.
 
 When the report carries facts (:mod:`aligner.facts`), the marker column also holds
 each pair's fact markers, one a line under the row's marker (``≠num``, ``<date``,
@@ -27,16 +32,18 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from .bidi import visual_line
+from .bidi import visual_lines
 from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index, short_markers
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
 from .safe import closed_line, safe
-from .width import terminal_text, wrap
+from .width import TooNarrow, terminal_text, wrap
 
 STYLES = {"shared": "green", "partial": "yellow", "covered": "blue", "left_only": "red", "right_only": "cyan"}
 MOVED = "*"
 SCORE_WIDTH = 5
-MIN_CELL = 8
+MIN_CELL = 4
+"""The narrowest article column: an id such as ``[1] `` or a wide (two-column) character fits;
+longer words fold."""
 
 
 class Header:
@@ -93,12 +100,22 @@ class SideBySide:
         self.fact_markers = _fact_markers(report)
         self.marker_width = max([2, *(len(m) for ms in self.fact_markers.values() for m in ms)])
 
+    def _fixed(self) -> int:
+        return _fixed_columns(show_scores=self.show_scores, marker_width=self.marker_width)
+
+    def min_width(self) -> int:
+        """The narrowest table that cuts no text (see :func:`min_width`)."""
+        return min_width(show_scores=self.show_scores, marker_width=self.marker_width)
+
     def cell_widths(self, total: int) -> tuple[int, int]:
-        """Widths of the left and right cells in a table ``total`` columns wide."""
-        ncols = 4 if self.show_scores else 3
-        fixed = self.marker_width + (SCORE_WIDTH if self.show_scores else 0)  # marker column and score column
-        # borders: ncols + 1; padding: one column each side of each cell
-        room = max(total - fixed - (ncols + 1) - 2 * ncols, 2 * MIN_CELL)
+        """Widths of the left and right cells in a table ``total`` columns wide.
+
+        Raises :class:`~.width.TooNarrow` below :meth:`min_width`.
+        """
+        if total < self.min_width():
+            what = "the text view of this report" + (" with --scores" if self.show_scores else "")
+            raise TooNarrow(total, self.min_width(), what)
+        room = total - self._fixed()
         return room - room // 2, room // 2
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -120,8 +137,8 @@ class SideBySide:
                 marker.append_text(marker_text(m))
             cells = [
                 marker,
-                self._cell(console, r.left, row.left, style, left_w) if row.left else _covered_note(row),
-                self._cell(console, r.right, row.right, style, right_w) if row.right else _covered_note(row),
+                self._cell(console, r.left, row.left, style, left_w) if row.left else _covered_note(row, left_w, console),
+                self._cell(console, r.right, row.right, style, right_w) if row.right else _covered_note(row, right_w, console),
             ]
             if self.show_scores:
                 cells.append(Text(f"{row.score:.2f}" if row.score is not None else "", style="dim"))
@@ -135,16 +152,32 @@ class SideBySide:
             seg = Text()
             seg.append(f"[{i}] ", style="dim")
             seg.append(terminal_text(safe(side.segments[i].text)), style=style)
-            for line in wrap(seg, width, console):
-                lines.append(visual_line(line, rtl=rtl) if self.bidi == "app" else closed_line(line))
+            wrapped = wrap(seg, width, console)
+            lines += visual_lines(seg, wrapped, rtl=rtl) if self.bidi == "app" else [closed_line(line) for line in wrapped]
         return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
-def _covered_note(row: Row) -> Text:
+def _fixed_columns(*, show_scores: bool, marker_width: int) -> int:
+    """Columns the table takes besides the two article cells."""
+    ncols = 4 if show_scores else 3
+    # marker column and score column; borders: ncols + 1; padding: one column each side of each cell
+    return marker_width + (SCORE_WIDTH if show_scores else 0) + (ncols + 1) + 2 * ncols
+
+
+def min_width(*, show_scores: bool = False, marker_width: int = 2) -> int:
+    """The narrowest text view that cuts no text: each article's column :data:`MIN_CELL` wide.
+
+    ``marker_width``: the marker column, 2 without facts, wider when a row has fact markers.
+    """
+    return _fixed_columns(show_scores=show_scores, marker_width=marker_width) + 2 * MIN_CELL
+
+
+def _covered_note(row: Row, width: int, console: Console) -> Text:
     """The empty cell of a covered row: where the other article says it (empty for other rows)."""
     if not row.covered_by:
         return Text("")
-    return Text(MARKERS["covered"] + " " + " ".join(f"[{i}]" for i in row.covered_by), style=f"dim {STYLES['covered']}")
+    note = Text(MARKERS["covered"] + " " + " ".join(f"[{i}]" for i in row.covered_by), style=f"dim {STYLES['covered']}")
+    return Text("\n", justify="right").join(wrap(note, width, console))
 
 
 def _fact_markers(report) -> dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]]:
@@ -182,7 +215,10 @@ def render_text(
     report, *, width: int | None = None, color: bool = False, show_scores: bool = False, bidi: str = "terminal",
     partial_below: float = PARTIAL_BELOW,
 ) -> str:
-    """The text view as a string, ``width`` columns wide (ANSI colour codes only when ``color``)."""
+    """The text view as a string, ``width`` columns wide (ANSI colour codes only when ``color``).
+
+    Raises :class:`~.width.TooNarrow` when ``width`` is below the report's :meth:`SideBySide.min_width`.
+    """
     console = Console(
         width=width or 120, force_terminal=color, no_color=not color, color_system="standard" if color else None,
         highlight=False, soft_wrap=False, emoji=False, markup=False, legacy_windows=False,
@@ -193,4 +229,4 @@ def render_text(
     return cap.get()
 
 
-__all__ = ["FactsSection", "Header", "ReportView", "Row", "SideBySide", "STYLES", "render_text"]
+__all__ = ["FactsSection", "Header", "MIN_CELL", "ReportView", "Row", "SideBySide", "STYLES", "TooNarrow", "min_width", "render_text"]

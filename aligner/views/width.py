@@ -19,9 +19,17 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-__all__ = ["cell_len", "display_width", "terminal_text", "wrap"]
+__all__ = ["TooNarrow", "cell_len", "display_width", "terminal_text", "wrap"]
 
 ZWJ = "\u200d"
+
+
+class TooNarrow(ValueError):
+    """A view cannot lay its text out in the width it has without cutting text."""
+
+    def __init__(self, width: int, needed: int, what: str) -> None:
+        super().__init__(f"{width} columns are too narrow for {what}; it needs at least {needed}")
+        self.width, self.needed, self.what = width, needed, what
 
 
 def _pictographic(ch: str) -> bool:
