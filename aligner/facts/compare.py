@@ -265,8 +265,10 @@ class FactReport:
     left: list[Fact]
     right: list[Fact]
     pairs: list[PairFacts]
-    left_only: list[int]  # facts with no counterpart anywhere in the other document
+    left_only: list[int]  # facts with no counterpart anywhere in the other document, and in no conflict
     right_only: list[int]
+    # conflicts between facts of segments that are not paired but are about the same matter
+    conflicts: list[Match] = field(default_factory=list)
 
     def summary(self) -> dict:
         out = {}
@@ -276,10 +278,15 @@ class FactReport:
                 "right": sum(f.kind == kind for f in self.right),
                 "shared": sum(m.kind == kind for p in self.pairs for m in p.shared),
                 "conflicts": sum(m.kind == kind for p in self.pairs for m in p.conflicts),
+                "document_conflicts": sum(m.kind == kind for m in self.conflicts),
                 "left_only": sum(self.left[i].kind == kind for i in self.left_only),
                 "right_only": sum(self.right[i].kind == kind for i in self.right_only),
             }
         return out
+
+    def conflict_dict(self, m: Match) -> dict:
+        """A document-level conflict with both facts' segment ids."""
+        return {**m.to_dict(), "left_segment": self.left[m.left].segment, "right_segment": self.right[m.right].segment}
 
     def to_dict(self) -> dict:
         return {
@@ -289,6 +296,7 @@ class FactReport:
             "pairs": [p.to_dict() for p in self.pairs],
             "left_only": list(self.left_only),
             "right_only": list(self.right_only),
+            "conflicts": [self.conflict_dict(m) for m in self.conflicts],
             "summary": self.summary(),
         }
 
