@@ -95,3 +95,85 @@ def lookup(table: dict, word: str):
 
 def normalise_table(table: dict) -> dict:
     return {norm(k): v for k, v in table.items()}
+
+
+# ----------------------------------------------------------------------------------------
+# Number words (read by :mod:`.numbers`)
+# ----------------------------------------------------------------------------------------
+# Each normalised word maps to (role, value). Roles: "unit" 1-9, "teen" 11-19 in one word,
+# "ten" 10-90, "hundred" a whole hundreds word, "hword" the bare hundred (it multiplies a unit
+# before it: ثلاث مئة, سه صد), "tenword" Arabic عشر/عشرة (after a unit it makes a teen: ثلاثة عشر),
+# "scale", "dual" a scale word that counts two (ألفين, مليوني), "scale2a" Arabic ألفا/مليونا
+# (a dual in construct, or an accusative singular written without its tanween), "plural" a scale
+# that needs a count (آلاف, ملايين), "half", "point" a decimal point word, "frac" a
+# Persian fraction denominator (دهم, صدم, هزارم), "zero".
+
+_AR_UNITS = {
+    1: "واحد واحدة", 2: "اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي", 3: "ثلاث ثلاثة", 4: "أربع أربعة",
+    5: "خمس خمسة", 6: "ست ستة", 7: "سبع سبعة", 8: "ثمان ثماني ثمانية", 9: "تسع تسعة",
+}
+_AR_TENS = {20: "عشرون عشرين", 30: "ثلاثون ثلاثين", 40: "أربعون أربعين", 50: "خمسون خمسين", 60: "ستون ستين",
+            70: "سبعون سبعين", 80: "ثمانون ثمانين", 90: "تسعون تسعين"}
+_AR_HUNDRED_STEMS = {3: "ثلاث", 4: "أربع", 5: "خمس", 6: "ست", 7: "سبع", 8: "ثمان ثماني", 9: "تسع"}
+_AR_SCALES = {  # singular, dual forms, plural
+    10**3: ("ألف", "ألفان ألفين ألفي", "آلاف ألوف"),
+    10**6: ("مليون", "مليونان مليونين مليوني", "ملايين"),
+    10**9: ("مليار بليون", "ملياران مليارين ملياري بليونان بليونين", "مليارات بلايين"),
+    10**12: ("تريليون ترليون", "تريليونان تريليونين تريليوني", "تريليونات ترليونات"),
+}
+_FA_UNITS = {1: "یک", 2: "دو", 3: "سه", 4: "چهار", 5: "پنج", 6: "شش شیش", 7: "هفت", 8: "هشت", 9: "نه"}
+_FA_TEENS = {11: "یازده", 12: "دوازده", 13: "سیزده", 14: "چهارده", 15: "پانزده پونزده", 16: "شانزده شونزده",
+             17: "هفده", 18: "هجده هیجده", 19: "نوزده"}
+_FA_TENS = {10: "ده", 20: "بیست", 30: "سی", 40: "چهل", 50: "پنجاه", 60: "شصت", 70: "هفتاد", 80: "هشتاد", 90: "نود"}
+_FA_HUNDREDS = {100: "یکصد", 200: "دویست", 300: "سیصد", 400: "چهارصد", 500: "پانصد پونصد", 600: "ششصد",
+                700: "هفتصد", 800: "هشتصد", 900: "نهصد"}
+_FA_SCALES = {10**3: "هزار", 10**6: "میلیون ملیون", 10**9: "میلیارد ملیارد", 10**12: "تریلیون ترلیون"}
+
+
+def _number_words_ar() -> dict[str, tuple[str, int]]:
+    out: dict[str, tuple[str, int]] = {}
+
+    def put(words: str, role: str, value: int) -> None:
+        for w in words.split():
+            out[norm(w)] = (role, value)
+
+    for v, ws in _AR_UNITS.items():
+        put(ws, "unit", v)
+    put("أحد إحدى", "unit", 1)  # only in teens (أحد عشر) or as "one of"
+    put("عشر عشرة", "tenword", 10)
+    for v, ws in _AR_TENS.items():
+        put(ws, "ten", v)
+    put("مئة مائة", "hword", 100)
+    put("مئتان مئتين مئتا مئتي مائتان مائتين مائتا مائتي", "hundred", 200)
+    for v, stems in _AR_HUNDRED_STEMS.items():
+        for stem in stems.split():
+            put(f"{stem}مئة {stem}مائة", "hundred", v * 100)
+    for scale, (singular, duals, plurals) in _AR_SCALES.items():
+        put(singular, "scale", scale)
+        put(duals, "dual", scale)
+        put(plurals, "plural", scale)
+        for w in singular.split():
+            out[norm(w) + "ا"] = ("scale2a", scale)  # ألفا / ألفاً, مليونا / مليوناً
+    put("نصف", "half", 1)
+    put("فاصلة فاصله", "point", 0)
+    put("صفر", "zero", 0)
+    return out
+
+
+def _number_words_fa() -> dict[str, tuple[str, int]]:
+    out: dict[str, tuple[str, int]] = {}
+    for table, role in ((_FA_UNITS, "unit"), (_FA_TEENS, "teen"), (_FA_TENS, "ten"), (_FA_HUNDREDS, "hundred"),
+                        (_FA_SCALES, "scale")):
+        for v, ws in table.items():
+            for w in ws.split():
+                out[norm(w)] = (role, v)
+    out[norm("صد")] = ("hword", 100)
+    out[norm("نیم")] = ("half", 1)
+    out[norm("ممیز")] = ("point", 0)
+    out[norm("صفر")] = ("zero", 0)
+    for w, v in (("دهم", 10), ("صدم", 100), ("هزارم", 1000), ("میلیونیم", 10**6)):
+        out[norm(w)] = ("frac", v)
+    return out
+
+
+NUMBER_WORDS = {"ar": _number_words_ar(), "fa": _number_words_fa()}

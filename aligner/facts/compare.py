@@ -14,7 +14,7 @@ from .attribution import SpeakerContext, extract_attributions, learn_roles
 from .dates import WEEKDAY_INDEX, DateContext, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
-from .numbers import extract_numbers
+from .numbers import BoundIndex, bounds_meet, extract_numbers
 
 SCHEMA = "aligner.facts/1"
 # Two absolute dates are the same period when their overlap covers at least this share of
@@ -123,12 +123,12 @@ def _overlaps(f: Fact, others: list[Fact]) -> bool:
 
 def relation(a: Fact, b: Fact) -> str | None:
     """How ``a`` and ``b`` agree (``equal``, ``converted``, ``contains``, ``overlap``, ``weekday``, ``same-name``,
-    ``same-speaker``), or None."""
+    ``same-speaker``, ``bound``: a bounded number admits the other, see :func:`.numbers.interval`), or None."""
     if a.kind != b.kind:
         return None
     if a.kind == "number":
         if a.value != b.value or (a.unit and b.unit and a.unit != b.unit):
-            return None
+            return "bound" if bounds_meet(a, b) else None
         return "equal" if a.text == b.text else "converted"
     if a.kind == "date":
         return _date_relation(a, b)
@@ -202,7 +202,7 @@ def conflict(a: Fact, b: Fact) -> str | None:
     if a.kind != b.kind:
         return None
     if a.kind == "number":
-        if a.unit and a.unit == b.unit and a.value != b.value:
+        if a.unit and a.unit == b.unit and a.value != b.value and not bounds_meet(a, b):
             return f"{a.value} {a.unit} ≠ {b.value} {b.unit}"
         return None
     if a.kind == "date":
@@ -360,7 +360,7 @@ def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[in
 
 def _relation_key(f: Fact) -> tuple:
     """Every field :func:`relation` reads: two facts with the same key relate to others alike."""
-    return f.kind, f.text, f.value, f.unit, f.span, f.calendar, f.approx, f.speaker, f.extra.get("weekday")
+    return f.kind, f.text, f.value, f.unit, f.span, f.calendar, f.approx, f.bound, f.speaker, f.extra.get("weekday")
 
 
 class _Candidates:
@@ -373,6 +373,7 @@ class _Candidates:
         self.by_unit: dict[str, list[int]] = defaultdict(list)  # numbers with a unit
         self.by_kind: dict[str, list[int]] = defaultdict(list)  # dates and attributions
         self.names: NameIndex[int] = NameIndex()
+        self.bounds = BoundIndex([(i, facts[i]) for i in indices if facts[i].kind == "number"])  # bounds_meet
         for i in indices:
             f = facts[i]
             if f.kind == "number":
@@ -387,7 +388,8 @@ class _Candidates:
     def agreeing(self, f: Fact) -> list[int]:
         """A superset of the facts :func:`relation` may relate to ``f``, in order."""
         if f.kind == "number":
-            return self.by_value.get(f.value, [])
+            same, bounded = self.by_value.get(f.value, []), self.bounds.candidates(f)
+            return sorted({*same, *bounded}) if bounded else same
         if f.kind == "name":
             return self.names.candidates(f.value)
         return self.by_kind.get(f.kind, [])

@@ -33,6 +33,7 @@ class Fact:
     calendar: str = ""  # date: gregorian, jalali, hijri
     note: str = ""  # how the value was obtained ("Jalali 2 Tir 1404", "year from context", ...)
     approx: bool = False  # "about", "more than", ...
+    bound: str = ""  # number: "about", "above" (more than, at least) or "below" (less than, at most); approx too
     speaker: str = ""  # attribution: the speaker as written (or resolved from a pronoun)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -58,4 +59,6 @@ class Fact:
             d["span"] = list(self.span)
         if self.approx:
             d["approx"] = True
+        if self.bound:
+            d["bound"] = self.bound
         return d

@@ -8,64 +8,43 @@ Separators, by convention:
   otherwise a decimal comma (``1,5``); ``.`` is a decimal point unless it separates two or
   more groups of three digits (``1.500.000``). The Arabic comma ``،`` never joins digits.
 
-Scale words (ألف/آلاف/هزار, مليون/میلیون, مليار/میلیارد …) multiply; ``ونصف`` / ``و نیم`` after a
-scale adds half of it. Arabic duals that carry a count (``يومين``, ``دولتين``, ``ألفين``) are
-numbers; definite duals (``الدولتين``, "both states") are not. Ordinals are not extracted
-(except Persian day ordinals inside dates, see :mod:`.dates`), nor is a lone ``یک``/``واحد``
-(usually an article or adjective).
+Number words are read as one number from the largest part to the smallest, the parts joined
+by «و» (``تسعة ملايين وخمسمائة وخمسون ألفاً وستمائة`` = 9,550,600; ``نه میلیون و پانصد و پنجاه
+هزار و ششصد``), digits and words mixed (``۷ میلیارد و ۴۰۰ میلیون``, ``مليون و370 ألف``). Each
+part after a scale word must stay below it, so ``بين ألفين وثلاثة آلاف`` is two numbers. Arabic
+puts units before tens (``خمسة وعشرون``), Persian tens before units (``بیست و پنج``).
+A bare scale word counts one (``مليون شخص``, ``هزار نفر``), a dual two (``ألفين``, ``مليوني``,
+``مئتا``); ``ونصف`` / ``و نیم`` right after a scale adds half of it (``مليون ونصف``). Decimals in
+words: ``فاصلة`` / ``ممیز`` (``ستة فاصلة واحد`` = 6.1) and Persian fractions (``دو و بیست و پنج
+صدم`` = 2.25). Money with a sub-unit is one amount (``۶۴ دلار و ۷۰ سنت`` = 64.70 usd).
+
+Arabic duals that carry a count (``يومين``, ``دولتين``) are numbers; definite duals
+(``الدولتين``, "both states") are not. Ordinals are not extracted (except Persian day ordinals
+inside dates, see :mod:`.dates`), nor is a lone ``یک``/``واحد`` (usually an article or adjective).
+
+Bounds: «أكثر من», «بیش از», «يتجاوز», «دست‌کم» mark a number as a lower bound (``above``),
+«أقل من», «کمتر از», «لا يتجاوز» an upper bound (``below``), «نحو», «حدود», «قرابة» an
+approximation (``about``); see :func:`interval` for the values each admits.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 
-from ._lex import Token, ascii_digits, forms, lookup, norm, normalise_table, overlapped
+from ._lex import NUMBER_WORDS, Token, ascii_digits, forms, lookup, norm, overlapped
 from .model import Fact
 
-SCALES = normalise_table({
-    "ألف": 1000, "آلاف": 1000, "الف": 1000, "هزار": 1000,
-    "مليون": 10**6, "ملايين": 10**6, "میلیون": 10**6, "ملیون": 10**6,
-    "مليار": 10**9, "مليارات": 10**9, "میلیارد": 10**9, "بليون": 10**9,
-    "تريليون": 10**12, "تریلیون": 10**12,
-})
-# duals of scale words: a number by themselves
-SCALE_DUALS = normalise_table({"ألفين": 2000, "ألفان": 2000, "مليونين": 2 * 10**6, "مليونان": 2 * 10**6,
-                               "مليارين": 2 * 10**9, "ملياران": 2 * 10**9})
-
-UNITS_AR = {
-    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "اثنا": 2, "اثني": 2, "اثنتا": 2,
-    "اثنتي": 2, "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6,
-    "سبع": 7, "سبعة": 7, "ثمان": 8, "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10,
-    "أحد": 1, "إحدى": 1,
-    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "أربعون": 40, "أربعين": 40, "خمسون": 50,
-    "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80,
-    "تسعون": 90, "تسعين": 90,
-    "مئة": 100, "مائة": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200,
-}
-for _u, _v in (("ثلاث", 3), ("أربع", 4), ("خمس", 5), ("ست", 6), ("سبع", 7), ("ثمان", 8), ("تسع", 9)):
-    UNITS_AR[_u + "مئة"] = UNITS_AR[_u + "مائة"] = _v * 100
-UNITS_FA = {
-    "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8, "نه": 9, "ده": 10,
-    "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15, "شانزده": 16,
-    "هفده": 17, "هجده": 18, "هیجده": 18, "نوزده": 19, "بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50,
-    "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90, "صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300,
-    "چهارصد": 400, "پانصد": 500, "ششصد": 600, "هفتصد": 700, "هشتصد": 800, "نهصد": 900,
-}
-WORDS = normalise_table({**UNITS_FA, **UNITS_AR})
-TEENS = {norm(w) for w in ("عشر", "عشرة")}
-HALF = {norm(w) for w in ("نصف", "نیم")}
-# alone, these are articles, adjectives or negations, not counts
-WEAK = {norm(w) for w in ("یک", "واحد", "واحدة", "أحد", "إحدى", "نه", "سی", "ده", "عشر", "ست", "سبع", "خمس", "صد")}
-
-DUALS = normalise_table({
+DUALS = {norm(k): v for k, v in {
     "يومين": "day", "يومان": "day", "شهرين": "month", "شهران": "month", "عامين": "year", "عامان": "year",
     "سنتين": "year", "سنتان": "year", "ساعتين": "hour", "ساعتان": "hour", "أسبوعين": "week", "أسبوعان": "week",
     "دولتين": "country", "دولتان": "country", "مرتين": "times", "مرتان": "times", "دورتين": "session",
     "دورتان": "session", "شخصين": "person", "شخصان": "person", "طفلين": "child", "جنديين": "soldier",
-    "قتيلين": "killed", "جريحين": "injured", "مليونين": "", "ألفين": "", "ليلتين": "night", "دقيقتين": "minute",
-})
-
+    "قتيلين": "killed", "جريحين": "injured", "ليلتين": "night", "دقيقتين": "minute",
+}.items()}
 # counted nouns and units (normalised): canonical unit
 _UNITS = {
     "usd": "دولار دولارات دلار دلاری", "eur": "يورو یورو", "rial": "ريال ریال", "toman": "تومان",
@@ -90,10 +69,6 @@ for _unit, _words in _UNITS.items():
         UNITS.setdefault(norm(_w), _unit)
 UNITS_BY_LANG = {"ar": {norm("شهر"): "month"}, "fa": {norm("شهر"): "city"}}
 PERCENT_PHRASES = [(norm("في"), norm("المئة")), (norm("في"), norm("المائة"))]
-APPROX = {norm(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "زهاء", "تقريبا", "أكثر", "أقل", "بیش", "حدود", "حدود",
-                           "حدودا", "تقریبا", "بالغ", "کمتر", "اكثر", "ما يقارب")}
-
-
 def parse_digits(s: str) -> Decimal | None:
     """The value of a digit string with separators, by the conventions in the module docstring.
 
@@ -146,23 +121,392 @@ def fmt(value: Decimal) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def _word_value(word: str) -> int | None:
-    if word in WORDS:
-        return WORDS[word]
-    if word.startswith("و") and word[1:] in WORDS:
-        return WORDS[word[1:]]
+# a money unit's sub-unit, and how many make one: ۶۴ دلار و ۷۰ سنت
+SUBUNITS = {
+    "usd": ({norm(w) for w in "سنت سنتا سنتات".split()}, 100),
+    "eur": ({norm(w) for w in "سنت سنتا سنتات".split()}, 100),
+    "pound": ({norm(w) for w in "قرش قرشا قروش".split()}, 100),
+    "lira": ({norm(w) for w in "قرش قرشا قروش".split()}, 100),
+}
+
+# Words before a number that bound it. Each phrase is matched on normalised words; its first
+# word may carry a clitic (بأكثر من, لنحو, وقرابة). Longest phrases are tried first, so the
+# negated «لا يتجاوز» (at most) wins over «يتجاوز» (more than).
+_BOUND_PHRASES = {
+    "about": "نحو|حوالي|حوالى|قرابة|زهاء|تقريبا|تقريباً|ما يقارب|يقارب|تقارب|ما يقرب من|يقرب من|حدود|حدودا|حدوداً|"
+             "تقریبا|تقریباً|نزدیک به|قریب به|در حدود",
+    "above": "أكثر من|ما يزيد على|ما يزيد عن|يزيد على|يزيد عن|يتجاوز|تتجاوز|تجاوز|تجاوزت|متجاوزا|متجاوزاً|يفوق|"
+             "تفوق|يتخطى|تتخطى|تخطى|تخطت|أزيد من|ما لا يقل عن|لا يقل عن|بیش از|بیشتر از|دست‌کم|دستکم|حداقل|"
+             "افزون بر|بالغ أكثر من",
+    "below": "أقل من|لا يتجاوز|لم يتجاوز|ألا يتجاوز|لن يتجاوز|لا تتجاوز|لم تتجاوز|ألا تتجاوز|لن تتجاوز|"
+             "ما لا يزيد على|ما لا يزيد عن|لا يزيد على|لا يزيد عن|کمتر از|حداکثر",
+}
+BOUND_BEFORE = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in _BOUND_PHRASES.items()
+                       for p in ps.split("|")), key=lambda pb: -len(pb[0]))
+# and after the number (and its unit): ۵۰ نفر تقریباً, 20 شخصاً على الأقل, ۱۸ سال به بالا
+BOUND_AFTER = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in {
+    "about": "تقريبا|تقریبا|حدودا", "above": "على الأقل|فأكثر|فما فوق|به بالا|و بیشتر"}.items()
+    for p in ps.split("|")), key=lambda pb: -len(pb[0]))
+
+# alone, these are articles, adjectives, negations or verbs, not counts: یک (a), نه (no), ده (village),
+# سی (CI), واحد (one = single), أحد (someone), ست (lady), سبع (lion), خمس/عشر (a fifth, a tenth), تسع (holds)
+WEAK = {"fa": {norm(w) for w in "یک نه ده سی".split()},
+        "ar": {norm(w) for w in "واحد واحدة أحد إحدى عشر ست سبع خمس تسع ثمان".split()}}
+_TANWEEN_FATH = "\u064b"
+_MAX_RUN = 60  # tokens looked at for one number (keeps the extractor linear on pathological input)
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One piece of a number: a number word's role and value, a conjunction, or digits."""
+
+    role: str  # see aligner.facts._lex NUMBER_WORDS; also "and", "digits"
+    value: Decimal
+    tok: int  # index of the token it comes from
+    start: int  # document offset where the number would start at this atom (after a clitic)
+    last: bool  # the last atom of its token: a number may end here
+    weak: bool = False
+    tanween: bool = False  # Arabic ـاً written out (ألفاً: an accusative singular, not a dual)
+
+
+def _word_atoms(tok: Token, idx: int, lang: str, first: bool) -> list[Atom]:
+    """The atoms of one word token ([] when it is not a number word). Persian writes «و» joined
+    with ZWNJ (بیست‌و‌پنج), Arabic glues it to the next word (وخمسون)."""
+    words = _words(lang)
+    parts, pos = [], tok.start
+    for piece in tok.text.split("\u200c"):
+        parts.append((piece, pos))
+        pos += len(piece) + 1
+    out: list[Atom] = []
+    for k, (raw, at) in enumerate(parts):
+        w = norm(raw)
+        found = _lookup_word(w, words, lang, first and k == 0)
+        if found is None:
+            return []
+        clitic, role, value = found
+        if clitic == "و":
+            out.append(Atom("and", Decimal(0), idx, at, False))
+        if role == "and":
+            out.append(Atom("and", Decimal(0), idx, at, False))
+            continue
+        weak = w[len(clitic):] in WEAK.get(lang, WEAK["ar"] | WEAK["fa"])
+        out.append(Atom(role, Decimal(value), idx, at + len(clitic), False, weak, _TANWEEN_FATH in raw))
+    if out:
+        out[-1] = Atom(out[-1].role, out[-1].value, out[-1].tok, out[-1].start, True, out[-1].weak, out[-1].tanween)
+    return out
+
+
+def _lookup_word(w: str, words: dict, lang: str, first: bool) -> tuple[str, str, int] | None:
+    """(clitic, role, value) of a normalised word: واحداً -> واحد, وخمسون -> و + خمسون, بمليون -> ب + مليون."""
+    if w == "و":
+        return "", "and", 0
+    if w in words:
+        return ("", *words[w])
+    if w.endswith("ا") and w[:-1] in words and words[w[:-1]][0] == "unit":
+        return ("", *words[w[:-1]])  # accusative: واحداً
+    if len(w) > 2 and w[0] == "و" and w[1:] in words:
+        return ("و", *words[w[1:]])
+    if lang != "fa" and first and len(w) > 2 and w[0] in "بل" and w[1:] in words:
+        return (w[0], *words[w[1:]])
     return None
 
 
-def _is_and(tok: Token) -> bool:
-    return tok.norm == "و"
+def _words(lang: str) -> dict:
+    return NUMBER_WORDS.get(lang) or _both_languages()
+
+
+@lru_cache(maxsize=1)
+def _both_languages() -> dict:
+    return {**NUMBER_WORDS["fa"], **NUMBER_WORDS["ar"]}
+
+
+def _atoms(tokens: list[Token], i: int, lang: str, free) -> list[Atom]:
+    """The atoms of the number-like tokens from ``tokens[i]`` on, up to the first other token."""
+    out: list[Atom] = []
+    for j in range(i, min(len(tokens), i + _MAX_RUN)):
+        t = tokens[j]
+        if not free(t):
+            break
+        if t.kind == "num":
+            v = parse_digits(t.text)
+            if v is None:
+                break
+            out.append(Atom("digits", v, j, t.start, True))
+        elif t.kind == "word":
+            got = _word_atoms(t, j, lang, first=j == i)
+            if not got:
+                break
+            out.extend(got)
+        else:
+            break
+    while out and out[0].role == "and":
+        out.pop(0)  # a number starts after its conjunction: وثلاثة -> ثلاثة
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Reading a run of atoms
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """A number read so far: ``pieces`` are the parts joined by «و» (a scale group counts as one),
+    ``group`` the parts of the group below the last scale, ``slots`` which places of that group are
+    filled (h hundreds, t tens, u units, teen, half, point, digits)."""
+
+    lang: str
+    pieces: list[Decimal] = field(default_factory=list)
+    group: list[Decimal] = field(default_factory=list)
+    slots: set[str] = field(default_factory=set)
+    scale: int = 0  # the last scale applied; what follows must stay below it
+    joined: bool = False  # a «و» is waiting for the next part
+    closed: bool = False  # nothing can follow (after ونصف, a fraction)
+    after_scale: bool = False  # the last atom was a scale word
+
+    def copy(self) -> _Reading:
+        return _Reading(self.lang, list(self.pieces), list(self.group), set(self.slots), self.scale, self.joined,
+                        self.closed, self.after_scale)
+
+    @property
+    def value(self) -> Decimal:
+        return sum(self.pieces, Decimal(0)) + sum(self.group, Decimal(0))
+
+    @property
+    def empty(self) -> bool:
+        return not self.pieces and not self.group
+
+
+def _read(atoms: list[Atom], k: int, lang: str) -> tuple[Decimal, int] | None:
+    """The longest number that ``atoms[k:]`` start with: (value, index past its last atom), ending
+    at a token boundary; None when they start no number."""
+    st = _Reading(lang)
+    best: tuple[Decimal, int] | None = None
+    commits: list[tuple[Decimal, int]] = []
+    group_at = k  # where the group below the last scale began
+    while k < len(atoms):
+        a = atoms[k]
+        if st.closed:
+            break
+        if st.group and a.role in ("scale", "dual", "plural", "scale2a") and _step(st, a, atoms, k) is None:
+            # «بين ألفين وثلاثة آلاف»: the group that this scale cannot take belongs to the next number
+            return next((c for c in reversed(commits) if c[1] < group_at), None) if st.pieces else best
+        if a.role == "point":
+            got = _decimal_part(st, atoms, k)
+            if got is None:
+                break
+            st, k = got
+        elif a.role == "frac":
+            if not _apply_fraction(st, a.value):
+                break
+            k += 1
+        else:
+            nxt = _step(st, a, atoms, k)
+            if nxt is None:
+                if st.joined:  # «دو و بیست و پنج صدم»: the «و» may open a Persian fraction
+                    tail = _fraction_tail(atoms, k, lang)
+                    if tail is not None:
+                        value, k = tail
+                        return st.value + value, k
+                break
+            if nxt.group and not st.group:
+                group_at = k
+            st = nxt
+            k += 1
+        if atoms[k - 1].last and not st.joined and not st.empty:
+            best = (st.value, k)
+            commits.append(best)
+    return best
+
+
+def _fraction_tail(atoms: list[Atom], k: int, lang: str) -> tuple[Decimal, int] | None:
+    """A Persian fraction from ``atoms[k]``: an integer below its denominator, then دهم/صدم/هزارم."""
+    if lang == "ar":
+        return None
+    got = _read_integer(atoms, k, lang)
+    if got is None:
+        return None
+    n, end = got
+    if end < len(atoms) and atoms[end].role == "frac" and n < atoms[end].value:
+        return n / atoms[end].value, end + 1
+    return None
+
+
+def _read_integer(atoms: list[Atom], k: int, lang: str) -> tuple[Decimal, int] | None:
+    """Like :func:`_read` for a whole number only (no fraction or decimal words)."""
+    end = k
+    while end < len(atoms) and atoms[end].role not in ("frac", "point", "half"):
+        end += 1
+    got = _read(atoms[:end], k, lang)
+    return got if got is not None and got[0] == int(got[0]) else None
+
+
+def _slot(role: str) -> str:
+    return {"unit": "u", "ten": "t", "tenword": "t", "teen": "teen", "hundred": "h", "hword": "h",
+            "digits": "digits", "half": "half"}[role]
+
+
+def _step(st: _Reading, a: Atom, atoms: list[Atom], k: int) -> _Reading | None:
+    """The reading after atom ``a``, or None when ``a`` cannot continue it."""
+    if a.role == "and":
+        if st.joined or st.empty:
+            return None
+        nxt = st.copy()
+        nxt.joined = True
+        nxt.after_scale = False
+        return nxt
+    if a.role in ("scale", "dual", "plural", "scale2a"):
+        return _step_scale(st, a, atoms, k)
+    if a.role == "half":
+        return _step_half(st)
+    if a.role in ("unit", "ten", "teen", "hundred", "digits", "tenword", "hword"):
+        return _step_part(st, a)
+    return None  # zero outside a decimal part
+
+
+def _step_part(st: _Reading, a: Atom) -> _Reading | None:
+    nxt = st.copy()
+    nxt.after_scale = False
+    v = a.value
+    if not st.group:
+        if st.scale and not st.joined:
+            return None  # «ثلاثة ملايين خمسمائة»: a new number
+        if st.scale and v >= st.scale:
+            return None
+        if not st.empty and not st.scale:
+            return None
+        nxt.group = [v]
+        nxt.slots = {_slot(a.role)}
+        nxt.joined = False
+        return nxt
+    if not st.joined:
+        # parts glued without «و»: ثلاثة عشر (13), ثلاث مئة / سه صد (300)
+        if a.role == "tenword" and st.slots == {"u"} or (a.role == "tenword" and st.slots == {"h", "u"}
+                                                         and st.group[-1] < 10):
+            nxt.group[-1] += 10
+            nxt.slots = (st.slots - {"u"}) | {"teen"}
+            return nxt
+        if a.role == "hword" and st.slots == {"u"} and len(st.group) == 1:
+            nxt.group[-1] *= 100
+            nxt.slots = {"h"}
+            return nxt
+        return None
+    slots = st.slots
+    role = "ten" if a.role == "tenword" else a.role
+    ok = False
+    if role == "unit":
+        ok = slots <= {"h"} or (st.lang != "ar" and "t" in slots and slots <= {"h", "t"})
+    elif role == "ten":
+        ok = slots <= {"h"} or (st.lang != "fa" and a.role == "ten" and "u" in slots and slots <= {"h", "u"})
+    elif role == "teen":
+        ok = slots <= {"h"}
+    if not ok:
+        return None
+    nxt.group.append(v)
+    nxt.slots = slots | {_slot(role)}
+    nxt.joined = False
+    return nxt
+
+
+def _step_scale(st: _Reading, a: Atom, atoms: list[Atom], k: int) -> _Reading | None:
+    s = int(a.value)
+    nxt = st.copy()
+    if st.group and not st.joined:
+        if a.role == "dual":
+            return None
+        count = st.value - sum(st.pieces, Decimal(0))
+    elif not st.group and (st.empty and not st.joined or st.joined and st.scale):
+        if a.role == "plural":
+            return None  # آلاف without a count: "thousands of"
+        count = Decimal(2) if a.role == "dual" or (a.role == "scale2a" and _dual_in_construct(a, atoms, k)) else Decimal(1)
+    elif st.after_scale and not st.joined and a.role == "scale" and s > st.scale:
+        nxt.pieces[-1] *= s  # ألف مليون, ثلاثة آلاف مليون: a thousand millions
+        nxt.scale = st.scale * s
+        return nxt
+    else:
+        return None
+    if st.scale and (s >= st.scale or count * s >= st.scale):
+        return None
+    nxt.pieces.append(count * s)
+    nxt.group, nxt.slots = [], set()
+    nxt.scale, nxt.joined, nxt.after_scale = s, False, True
+    return nxt
+
+
+def _dual_in_construct(a: Atom, atoms: list[Atom], k: int) -> bool:
+    """Whether a bare ألفا / مليونا is the dual in construct (ألفا دولار: 2,000) rather than an
+    accusative singular written without its tanween (مليونا وخمسين ألفاً: 1,050,000)."""
+    if a.tanween:
+        return False
+    return not (k + 1 < len(atoms) and atoms[k + 1].role == "and" and k + 2 < len(atoms)
+                and atoms[k + 2].role not in ("and", "half"))
+
+
+def _step_half(st: _Reading) -> _Reading | None:
+    nxt = st.copy()
+    nxt.after_scale = False
+    if st.joined and st.group and not ({"half", "point"} & st.slots):
+        nxt.group.append(Decimal("0.5"))  # ثلاثة ونصف, یک و نیم
+        nxt.slots = st.slots | {"half"}
+    elif st.joined and not st.group and st.scale:
+        nxt.pieces.append(Decimal(st.scale) / 2)  # مليون ونصف, یک میلیون و نیم
+        nxt.closed = True
+    elif st.empty and not st.joined:
+        nxt.group, nxt.slots = [Decimal("0.5")], {"half"}  # نصف مليون, نیم
+    else:
+        return None
+    nxt.joined = False
+    return nxt
+
+
+def _decimal_part(st: _Reading, atoms: list[Atom], k: int) -> tuple[_Reading, int] | None:
+    """After a decimal point word (فاصلة, ممیز): its zeros and digits read as a number."""
+    if not st.group or st.joined or {"half", "point"} & st.slots:
+        return None
+    j, zeros = k + 1, 0
+    while j < len(atoms) and atoms[j].role == "zero":
+        zeros, j = zeros + 1, j + 1
+    got = _read_integer(atoms, j, st.lang)
+    if got is None:
+        if not zeros or not atoms[j - 1].last:
+            return None
+        n, end = Decimal(0), j
+    else:
+        n, end = got
+    digits = len(str(int(n))) if n else 0
+    nxt = st.copy()
+    nxt.group.append(n / Decimal(10) ** (zeros + digits))
+    nxt.slots = st.slots | {"point"}
+    nxt.after_scale = False
+    return nxt, end
+
+
+def _apply_fraction(st: _Reading, denominator: Decimal) -> bool:
+    """«بیست و پنج صدم» (0.25), «صد و هفتاد و پنج صدم» (100.75): the parts at the end that stay below
+    the denominator are its numerator, the rest the whole number."""
+    if st.joined or st.empty or {"half", "point"} & st.slots:
+        return False
+    parts = st.pieces + st.group
+    numerator, cut = Decimal(0), len(parts)
+    while cut > 0 and numerator + parts[cut - 1] < denominator:
+        numerator += parts[cut - 1]
+        cut -= 1
+    if not numerator or numerator != int(numerator):
+        return False
+    st.pieces = parts[:cut] + [numerator / denominator]
+    st.group, st.slots, st.closed = [], set(), True
+    return True
+
+
+# ----------------------------------------------------------------------------------------
+# Extraction
+# ----------------------------------------------------------------------------------------
 
 
 def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tuple[int, int]], segment: int = -1,
                     base: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     i, n = 0, len(tokens)
-
     taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken)) if hit}
 
     def free(t: Token) -> bool:
@@ -170,59 +514,114 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
 
     while i < n:
         tok = tokens[i]
-        if not free(tok):
+        if not free(tok) or tok.kind not in ("num", "word"):
             i += 1
             continue
-        value: Decimal | None = None
-        j = i
-        if tok.kind == "num":
-            value = parse_digits(tok.text)
-            j = i + 1
-        elif tok.kind == "word":
-            value, j = _parse_words(tokens, i, free)
-            if value is None:
-                dual = lookup(DUALS, tok.norm) if not tok.norm.startswith(("ال", "وال", "بال", "لل")) else None
-                if dual is not None and (tok.norm in DUALS or tok.norm[1:] in DUALS):
-                    value, j = (SCALE_DUALS.get(tok.norm.lstrip("و"), 2)), i + 1
-                    unit = dual
-                    facts.append(_fact(tokens, i, j, text, Decimal(value), unit, segment, base, lang))
-                    i = j
-                    continue
-                # a number word glued to a unit by ZWNJ: سه‌روزه, دوساله
-                if "\u200c" in tok.text:
-                    head, _, tail = tok.text.partition("\u200c")
-                    hv, tu = WORDS.get(norm(head)), UNITS.get(norm(tail))
-                    if hv is not None and tu:
-                        facts.append(Fact("number", tok.text, tok.start - base, tok.end - base, str(hv), segment,
-                                          tok.start, unit=tu))
-                i += 1
-                continue
-        if value is None:
+        found = _number_at(tokens, i, lang, free)
+        if found is None:
+            fact = _dual_noun(tokens, i, text, segment, base) or _glued_unit(tok, segment, base)
+            if fact is not None:
+                facts.append(fact)
             i += 1
             continue
-        # scale words: 120 مليون, ۱٫۵ میلیون, ثلاثة آلاف, مليون ونصف
-        while j < n and tokens[j].kind == "word" and lookup(SCALES, tokens[j].norm) is not None and free(tokens[j]) \
-                and (tokens[j].norm in SCALES or tokens[j].norm[0] != "و" or j == i + 1):
-            scale = lookup(SCALES, tokens[j].norm)
-            value = value * scale
-            j += 1
-            if j < n and tokens[j].norm in {"ونصف"}:
-                value += Decimal(scale) / 2
-                j += 1
-            elif j + 1 < n and _is_and(tokens[j]) and tokens[j + 1].norm in HALF:
-                value += Decimal(scale) / 2
-                j += 2
+        value, start, j = found
         unit, j = _unit_after(tokens, j, lang)
-        facts.append(_fact(tokens, i, j, text, value, unit, segment, base, lang))
+        value, j = _subunit(tokens, j, unit, value, lang, free)
+        facts.append(_fact(tokens, i, start, j, text, value, unit, segment, base))
         i = j
     return facts
 
 
-def _fact(tokens, i, j, text, value, unit, segment, base, lang) -> Fact:
-    start, end = tokens[i].start, tokens[j - 1].end
-    approx = i > 0 and (tokens[i - 1].norm in APPROX or (i > 1 and tokens[i - 2].norm in APPROX))
+def _number_at(tokens: list[Token], i: int, lang: str, free) -> tuple[Decimal, int, int] | None:
+    """(value, start offset, index of the token after it) of the number starting at ``tokens[i]``."""
+    atoms = _atoms(tokens, i, lang, free)
+    if not atoms or atoms[0].tok != i:
+        return None
+    got = _read(atoms, 0, lang)
+    if got is None:
+        return None
+    value, end = got
+    j = atoms[end - 1].tok + 1
+    if end == 1 and not _stands_alone(atoms[0], tokens, j, lang):
+        return None
+    return value, atoms[0].start, j
+
+
+def _stands_alone(a: Atom, tokens: list[Token], j: int, lang: str) -> bool:
+    """Whether one number word by itself is a count: not a weak word (یک, نه, واحد ...) unless a
+    counted noun follows (not after یک, an article), and not نصف (a share, not a count)."""
+    if a.role == "half":
+        return lang == "fa"  # نیم ساعت; Arabic نصف is "half of"
+    if a.role == "zero":
+        return False
+    if not a.weak:
+        return True
+    unit_follows = j < len(tokens) and tokens[j].kind == "word" and lookup(UNITS, tokens[j].norm) is not None
+    return unit_follows and norm(tokens[a.tok].text) != norm("یک")
+
+
+def _dual_noun(tokens: list[Token], i: int, text: str, segment: int, base: int) -> Fact | None:
+    """An Arabic dual noun that counts two: يومين, دولتين (not the definite الدولتين, "both states")."""
+    tok = tokens[i]
+    if tok.norm.startswith(("ال", "وال", "بال", "لل")):
+        return None
+    unit = DUALS.get(tok.norm, DUALS.get(tok.norm[1:]) if tok.norm[:1] in "وبل" else None)
+    if unit is None:
+        return None
+    return _fact(tokens, i, tok.start, i + 1, text, Decimal(2), unit, segment, base)
+
+
+def _glued_unit(tok: Token, segment: int, base: int) -> Fact | None:
+    """A Persian number word glued to its unit by ZWNJ: سه‌روزه, دوساله."""
+    if "\u200c" not in tok.text:
+        return None
+    head, _, tail = tok.text.partition("\u200c")
+    got = NUMBER_WORDS["fa"].get(norm(head))
+    unit = UNITS.get(norm(tail))
+    if got is None or got[0] not in ("unit", "teen", "ten", "hundred") or not unit:
+        return None
+    return Fact("number", tok.text, tok.start - base, tok.end - base, str(got[1]), segment, tok.start, unit=unit)
+
+
+def _subunit(tokens: list[Token], j: int, unit: str, value: Decimal, lang: str, free) -> tuple[Decimal, int]:
+    """``۶۴ دلار و ۷۰ سنت``: the sub-unit amount after «و» joins the amount (64.70)."""
+    if unit not in SUBUNITS or j + 2 >= len(tokens) or tokens[j].norm != "و":
+        return value, j
+    names, per = SUBUNITS[unit]
+    got = _number_at(tokens, j + 1, lang, free)
+    if got is None:
+        return value, j
+    cents, _, k = got
+    if k < len(tokens) and tokens[k].kind == "word" and any(f in names for f in forms(tokens[k].norm)) and cents < per:
+        return value + cents / per, k + 1
+    return value, j
+
+
+def _fact(tokens: list[Token], i: int, start: int, j: int, text: str, value: Decimal, unit: str, segment: int,
+          base: int) -> Fact:
+    end = tokens[j - 1].end
+    bound = _bound_before(tokens, i) or _bound_after(tokens, j)
     return Fact("number", text[start:end], start - base, end - base, fmt(Decimal(value)), segment, start,
-                unit=unit, approx=approx)
+                unit=unit, approx=bool(bound), bound=bound)
+
+
+def _bound_before(tokens: list[Token], i: int) -> str:
+    for phrase, bound in BOUND_BEFORE:
+        m = len(phrase)
+        if i < m:
+            continue
+        words = tokens[i - m:i]
+        if all(t.norm == w for t, w in zip(words[1:], phrase[1:])) and phrase[0] in forms(words[0].norm):
+            return bound
+    return ""
+
+
+def _bound_after(tokens: list[Token], j: int) -> str:
+    for phrase, bound in BOUND_AFTER:
+        words = tokens[j:j + len(phrase)]
+        if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase)):
+            return bound
+    return ""
 
 
 def _unit_after(tokens: list[Token], j: int, lang: str) -> tuple[str, int]:
@@ -241,76 +640,88 @@ def _unit_after(tokens: list[Token], j: int, lang: str) -> tuple[str, int]:
             return by_lang[f], j + 1
         if f in UNITS:
             return UNITS[f], j + 1
-    # "من" between number and noun: أكثر من 350 من الخبراء -> not handled; look one word further for %
     return "", j
 
 
-def _parse_words(tokens: list[Token], i: int, free) -> tuple[Decimal | None, int]:
-    """A run of number words from ``tokens[i]``: ثلاثة وعشرون, بیست و پنج, اثنتي عشرة, سه هزار, نصف مليون."""
-    total = Decimal(0)
-    current = Decimal(0)
-    last_scale = 0
-    j = i
-    words = 0
-    weak_only = True
-    n = len(tokens)
-    while j < n and tokens[j].kind == "word" and free(tokens[j]):
-        w = tokens[j].norm
-        v = _word_value(w) if (words == 0 or w in WORDS or w.startswith("و")) else None
-        if words and w not in WORDS and not w.startswith("و"):
-            v = None
-        if v is not None and words == 0 and w.startswith("و") and w not in WORDS:
-            v = None  # do not start a number on a conjunction-prefixed word
-        if v is not None:
-            if v == 10 and w.lstrip("و") in TEENS and 0 < current < 10:
-                current += 10
-            elif v == 100 and current and current < 10 and w in {norm("صد")}:
-                current *= 100
-            else:
-                current += v
-            if w not in WEAK:
-                weak_only = False
-            words += 1
-            j += 1
-            continue
-        scale = SCALES.get(w)
-        if scale is not None and not words and j + 1 < n and tokens[j + 1].norm == norm("ونصف"):
-            total += Decimal(scale) * Decimal("1.5")  # مليون ونصف
-            return total, j + 2
-        if scale is not None and words:
-            total += (current or 1) * scale
-            current = Decimal(0)
-            last_scale = scale
-            weak_only = False
-            words += 1
-            j += 1
-            continue
-        if w in HALF or w == "ونصف":
-            if w == "ونصف" and last_scale and not current:
-                total += Decimal(last_scale) / 2
-            elif current or words == 0:
-                current += Decimal("0.5")
-            else:
-                break
-            words += 1
-            j += 1
-            continue
-        if _is_and(tokens[j]) and words and j + 1 < n:
-            nxt = tokens[j + 1].norm
-            if nxt in WORDS or nxt in HALF:
-                j += 1
-                continue
-        break
-    if not words:
-        return None, i
-    # strip a trailing lone "و"
-    value = total + current
-    if weak_only and words == 1 and (j >= n or lookup(SCALES, tokens[j].norm) is None) \
-            and not (j < n and tokens[j].kind == "word" and lookup(UNITS, tokens[j].norm) and tokens[i].norm != norm("یک")):
-        return None, i
-    if words == 1 and current == Decimal("0.5") and not total:
-        # "نصف" / "نیم" alone: only with a following scale word (نصف مليون)
-        if j < n and lookup(SCALES, tokens[j].norm) is not None:
-            return value, j
-        return None, i
-    return value, j
+# ----------------------------------------------------------------------------------------
+# What a bounded number admits
+# ----------------------------------------------------------------------------------------
+
+
+def interval(f: Fact) -> tuple[Decimal, Decimal, bool, bool]:
+    """(low, high, low end included, high end included): the values number fact ``f`` admits.
+
+    A bound is read at the number's own precision, the place of its last non-zero digit (its
+    *step*): a writer who knew a larger figure would have given the next round number.
+
+    - exact: the value itself;
+    - ``about``: what rounds to it, half a step either way, ends excluded: «نحو 120 ألف» admits
+      115,000 to 125,000, «نحو أربع ساعات» 3.5 to 4.5 hours, «نحو 70» neither 65 nor 75;
+    - ``above``: up to one step more: «أكثر من 7 مليارات» admits 7 to 8 billion (8 excluded),
+      «بیش از ۳ درصد» 3 to 4 %, not 2.9 %;
+    - ``below``: up to one step less: «أقل من 200 متر» admits 100 to 200 m (100 excluded).
+    """
+    v = Decimal(f.value)
+    step = _precision(v)
+    if f.bound == "about":
+        return v - step / 2, v + step / 2, False, False
+    if f.bound == "above":
+        return v, v + step, True, False
+    if f.bound == "below":
+        return v - step, v, False, True
+    return v, v, True, True
+
+
+def _precision(v: Decimal) -> Decimal:
+    """The place value of the last non-zero digit of ``v``: 120000 -> 10000, 4 -> 1, 64.5 -> 0.1."""
+    if not v:
+        return Decimal(1)
+    return Decimal(1).scaleb(v.normalize().as_tuple().exponent)
+
+
+def admits(f: Fact, value: Decimal) -> bool:
+    lo, hi, with_lo, with_hi = interval(f)
+    return (lo < value or with_lo and lo == value) and (value < hi or with_hi and value == hi)
+
+
+def bounds_meet(a: Fact, b: Fact) -> bool:
+    """Whether one of two number facts is bounded and admits the other's value (see :func:`interval`);
+    their units must be the same (a bare figure meets only a bare figure: a range matches far more
+    readily than one value, so a counted noun on one side only is not taken as agreement).
+    Two approximations «نحو أربع ساعات» and «حدود سه ساعت» do not meet: neither admits the other."""
+    if not (a.bound or b.bound) or a.unit != b.unit:
+        return False
+    return bool(a.bound) and admits(a, Decimal(b.value)) or bool(b.bound) and admits(b, Decimal(a.value))
+
+
+class BoundIndex:
+    """Number facts indexed so that those :func:`bounds_meet` may accept for a fact are found without
+    trying every fact: by value (what a bounded fact admits is a range of values), and bounded facts
+    by their step and the value in steps (an exact value lies within one step of the bounds admitting it)."""
+
+    def __init__(self, facts: list[tuple[int, Fact]]) -> None:
+        self.values = sorted((Decimal(f.value), i) for i, f in facts)
+        self.bounded: dict[tuple[int, Decimal], list[int]] = {}
+        self.steps: set[int] = set()
+        for i, f in facts:
+            if f.bound:
+                v = Decimal(f.value)
+                e = v.normalize().as_tuple().exponent if v else 0
+                self.steps.add(e)
+                self.bounded.setdefault((e, v.scaleb(-e).to_integral_value()), []).append(i)
+
+    def candidates(self, f: Fact) -> list[int]:
+        v = Decimal(f.value)
+        out: list[int] = []
+        if f.bound:
+            lo, hi, _, _ = interval(f)
+            start = bisect_left(self.values, (lo, -1))
+            for value, i in self.values[start:]:
+                if value > hi:
+                    break
+                out.append(i)
+        for e in self.steps:
+            q = v.scaleb(-e).to_integral_value(rounding=ROUND_FLOOR)
+            for key in ((e, q - 1), (e, q), (e, q + 1)):
+                out.extend(self.bounded.get(key, ()))
+        return out
