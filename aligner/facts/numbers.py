@@ -141,6 +141,10 @@ _BOUND_PHRASES = {
     "below": "أقل من|لا يتجاوز|لم يتجاوز|ألا يتجاوز|لن يتجاوز|لا تتجاوز|لم تتجاوز|ألا تتجاوز|لن تتجاوز|"
              "ما لا يزيد على|ما لا يزيد عن|لا يزيد على|لا يزيد عن|کمتر از|حداکثر",
 }
+# Verbs of exceeding keep their bound across a subject between them and the number (Arabic puts the
+# verb first): «تجاوز سعر الدولار مليوناً», «ألا يتجاوز الحصاد 10 ملايين طن».
+_EXCEED = {norm(w) for w in "يتجاوز تتجاوز تجاوز تجاوزت يفوق تفوق يتخطى تتخطى تخطى تخطت".split()}
+_MAX_SUBJECT = 3  # words between such a verb and its number
 BOUND_BEFORE = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in _BOUND_PHRASES.items()
                        for p in ps.split("|")), key=lambda pb: -len(pb[0]))
 # and after the number (and its unit): ۵۰ نفر تقریباً, 20 شخصاً على الأقل, ۱۸ سال به بالا
@@ -395,7 +399,8 @@ def _step_part(st: _Reading, a: Atom) -> _Reading | None:
     role = "ten" if a.role == "tenword" else a.role
     ok = False
     if role == "unit":
-        ok = slots <= {"h"} or (st.lang != "ar" and "t" in slots and slots <= {"h", "t"})
+        # Persian بیست و پنج; not «ده و هشت» (18 is one word, هجده)
+        ok = slots <= {"h"} or (st.lang != "ar" and "t" in slots and slots <= {"h", "t"} and st.group[-1] >= 20)
     elif role == "ten":
         ok = slots <= {"h"} or (st.lang != "fa" and a.role == "ten" and "u" in slots and slots <= {"h", "u"})
     elif role == "teen":
@@ -606,13 +611,16 @@ def _fact(tokens: list[Token], i: int, start: int, j: int, text: str, value: Dec
 
 
 def _bound_before(tokens: list[Token], i: int) -> str:
-    for phrase, bound in BOUND_BEFORE:
-        m = len(phrase)
-        if i < m:
-            continue
-        words = tokens[i - m:i]
-        if all(t.norm == w for t, w in zip(words[1:], phrase[1:])) and phrase[0] in forms(words[0].norm):
-            return bound
+    for gap in range(_MAX_SUBJECT + 1):
+        if gap and (i - gap < 0 or tokens[i - gap].kind != "word"):
+            break
+        for phrase, bound in BOUND_BEFORE:
+            m = len(phrase)
+            if i - gap < m or gap and phrase[-1] not in _EXCEED:
+                continue
+            words = tokens[i - gap - m:i - gap]
+            if all(t.norm == w for t, w in zip(words[1:], phrase[1:])) and phrase[0] in forms(words[0].norm):
+                return bound
     return ""
 
 
