@@ -152,8 +152,10 @@ def _fact(value: str, unit: str = "", bound: str = "") -> Fact:
     (_fact("27000000000", "usd", "about"), _fact("28000000000", "usd"), False),
     (_fact("70", "%", "about"), _fact("65", "%", "about"), False),  # rounding edges excluded
     (_fact("3", "%", "above"), _fact("2.9", "%"), False),
-    (_fact("200", "m", "below"), _fact("150", "m"), True),
+    (_fact("200", "m", "below"), _fact("160", "m"), True),
     (_fact("200", "m", "below"), _fact("250", "m"), False),
+    (_fact("10000000", "ton", "below"), _fact("1200000", "ton"), False),  # at most a quarter of the number
+    (_fact("10000000", "ton", "below"), _fact("9000000", "ton"), True),
     (_fact("7000000000", "usd", "above"), _fact("7400000000", "ton"), False),  # another unit
     (_fact("7000000000", "", "above"), _fact("7400000000", "usd"), False),  # a bare figure meets only a bare one
     (_fact("7000000000", "usd"), _fact("7400000000", "usd"), False),  # neither bounded

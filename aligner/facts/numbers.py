@@ -659,18 +659,19 @@ def _unit_after(tokens: list[Token], j: int, lang: str) -> tuple[str, int]:
 def interval(f: Fact) -> tuple[Decimal, Decimal, bool, bool]:
     """(low, high, low end included, high end included): the values number fact ``f`` admits.
 
-    A bound is read at the number's own precision, the place of its last non-zero digit (its
-    *step*): a writer who knew a larger figure would have given the next round number.
+    A bound is read at the number's own precision: its *step* is the place of its last non-zero
+    digit (a writer who knew a larger figure would have given the next round number), but no more
+    than a quarter of the number (so «أقل من 10 ملايين» does not reach down to 1 million).
 
     - exact: the value itself;
     - ``about``: what rounds to it, half a step either way, ends excluded: «نحو 120 ألف» admits
       115,000 to 125,000, «نحو أربع ساعات» 3.5 to 4.5 hours, «نحو 70» neither 65 nor 75;
     - ``above``: up to one step more: «أكثر من 7 مليارات» admits 7 to 8 billion (8 excluded),
-      «بیش از ۳ درصد» 3 to 4 %, not 2.9 %;
-    - ``below``: up to one step less: «أقل من 200 متر» admits 100 to 200 m (100 excluded).
+      «بیش از ۳ درصد» 3 to 3.75 %, not 2.9 %;
+    - ``below``: up to one step less: «أقل من 200 متر» admits 150 to 200 m (150 excluded).
     """
     v = Decimal(f.value)
-    step = _precision(v)
+    step = min(_precision(v), abs(v) / 4) if v else _precision(v)
     if f.bound == "about":
         return v - step / 2, v + step / 2, False, False
     if f.bound == "above":
