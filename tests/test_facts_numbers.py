@@ -102,6 +102,27 @@ def test_what_stays_apart_or_is_no_number(text, lang, expected):
     assert _read(text, lang) == expected
 
 
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # shares of a whole, as a percentage
+    ("فيضانات غمرت ثلث مساحة البلاد", "ar", [("ثلث", "33.33", "%", "")]),
+    ("وفقد الريال نحو ربع قيمته", "ar", [("ربع", "25", "%", "about")]),
+    ("حيث شارك أقل من ربع الناخبين", "ar", [("ربع", "25", "%", "below")]),
+    ("ربعهم تقريباً من الأطفال", "ar", [("ربعهم", "25", "%", "about")]),
+    ("عراق حدود یک‌سوم گاز مورد نیاز را وارد می‌کند", "fa", [("یک\u200cسوم", "33.33", "%", "about")]),
+    ("نیمی از جمعیت", "fa", [("نیمی", "50", "%", "")]),
+    ("بعد ربع ساعة", "ar", []),  # a quarter of an hour, not a share
+    ("بلغ نصف النهائي", "ar", []),  # the semi-final
+    # «واحد» after its noun counts one
+    ("وتشهد في المتوسط زلزالاً واحداً يومياً", "ar", [("واحداً", "1", "", "")]),
+    ("4 ذهبيات وفضيتين وبرونزية واحدة", "ar", [("4", "4", "", ""), ("واحدة", "1", "", "")]),
+    ("في آن واحد", "ar", []),
+    ("في واحدة من أسوأ الأزمات", "ar", []),
+    ("للدولار الواحد", "ar", []),
+])
+def test_shares_and_one_after_its_noun(text, lang, expected):
+    assert [(f.text, f.value, f.unit, f.bound) for f in _numbers(text, lang)] == expected
+
+
 def test_offsets_and_text_are_the_users_words():
     text = "وقالت إن الصادرات بلغت ۷ میلیارد و۴۰۰ مليون دولار ثم تسعة ملايين وخمسمائة ألف طن."
     for f in _numbers(text, "ar"):

@@ -20,7 +20,9 @@ words: ``فاصلة`` / ``ممیز`` (``ستة فاصلة واحد`` = 6.1) and 
 
 Arabic duals that carry a count (``يومين``, ``دولتين``) are numbers; definite duals
 (``الدولتين``, "both states") are not. Ordinals are not extracted (except Persian day ordinals
-inside dates, see :mod:`.dates`), nor is a lone ``یک``/``واحد`` (usually an article or adjective).
+inside dates, see :mod:`.dates`), nor is a lone ``یک``/``واحد`` (usually an article or adjective);
+Arabic ``واحد`` after its noun counts one (``زلزالاً واحداً``). Shares of a whole are percentages
+(``ثلث مساحة البلاد`` = 33.33 %, ``یک‌سوم`` , ``ربعهم``), with ``note`` saying so.
 
 Bounds: «أكثر من», «بیش از», «يتجاوز», «دست‌کم» mark a number as a lower bound (``above``),
 «أقل من», «کمتر از», «لا يتجاوز» an upper bound (``below``), «نحو», «حدود», «قرابة» an
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 
@@ -156,6 +158,20 @@ BOUND_AFTER = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps i
 # سی (CI), واحد (one = single), أحد (someone), ست (lady), سبع (lion), خمس/عشر (a fifth, a tenth), تسع (holds)
 WEAK = {"fa": {norm(w) for w in "یک نه ده سی".split()},
         "ar": {norm(w) for w in "واحد واحدة أحد إحدى عشر ست سبع خمس تسع ثمان".split()}}
+# Shares of a whole, as a percentage: «ثلث مساحة البلاد», «نحو ربع قيمته», «ربعهم», «یک‌سوم گاز», «نیمی از»
+SHARES = {
+    "ar": {norm(w): v for w, v in (("نصف", "50"), ("ثلث", "33.33"), ("ربع", "25"), ("ثلثي", "66.67"),
+                                   ("ثلثا", "66.67"))},
+    "fa": {norm(w): v for w, v in (("نیمی", "50"), ("یکسوم", "33.33"), ("دوسوم", "66.67"), ("یکچهارم", "25"),
+                                   ("سهچهارم", "75"))},
+}
+_PRONOUNS = tuple(norm(w) for w in ("هم", "ها", "ه", "هن", "هما"))  # ربعهم, نصفها
+# after these a share word is a length of time or a stage, not a share: ربع ساعة, نصف النهائي
+_NOT_SHARED = {norm(w) for w in "ساعة ساعات قرن يوم أيام شهر سنة عام دقيقة النهائي نهائي ساعت روز ماه سال قرن".split()}
+# «واحد» after a noun counts one (زلزالاً واحداً, برونزية واحدة), except in these set phrases:
+# في آن واحد, في وقت واحد (at once), بصوت واحد (unanimously), صفاً واحداً, يداً واحدة, كرجل واحد (united)
+_ONE = {norm(w) for w in "واحد واحدة واحدا".split()}
+_ONE_IDIOMS = {norm(w) for w in "آن وقت صوت صف صفا يد يدا جسد رجل قلب كل أي".split()}
 _TANWEEN_FATH = "\u064b"
 _MAX_RUN = 60  # tokens looked at for one number (keeps the extractor linear on pathological input)
 
@@ -524,9 +540,12 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
             continue
         found = _number_at(tokens, i, lang, free)
         if found is None:
-            fact = _dual_noun(tokens, i, text, segment, base) or _glued_unit(tok, segment, base)
+            fact = (_dual_noun(tokens, i, text, segment, base) or _glued_unit(tok, segment, base)
+                    or _share(tokens, i, text, lang, segment, base) or _one_after_noun(tokens, i, text, lang, segment, base))
             if fact is not None:
                 facts.append(fact)
+                i = max(i + 1, next(k for k in range(i, n + 1) if k == n or tokens[k].start >= fact.doc_end))
+                continue
             i += 1
             continue
         value, start, j = found
@@ -574,6 +593,47 @@ def _dual_noun(tokens: list[Token], i: int, text: str, segment: int, base: int) 
     if unit is None:
         return None
     return _fact(tokens, i, tok.start, i + 1, text, Decimal(2), unit, segment, base)
+
+
+def _share(tokens: list[Token], i: int, text: str, lang: str, segment: int, base: int) -> Fact | None:
+    """A share of a whole, as a percentage: «ثلث مساحة البلاد» (33.33 %), «ربعهم» (25 %), «یک سوم» (33.33 %)."""
+    shares = SHARES.get(lang)
+    if not shares:
+        return None
+    tok, j = tokens[i], i + 1
+    w = tok.norm
+    if lang == "fa" and w in (norm("یک"), norm("دو"), norm("سه")) and j < len(tokens):
+        w, j = w + tokens[j].norm, j + 1  # یک سوم, written apart
+    stem = w[1:] if w[:1] in "وبل" and w[1:] in shares else w
+    suffixed = next((stem[:-len(p)] for p in _PRONOUNS if stem.endswith(p) and stem[:-len(p)] in shares), None)
+    if stem in shares:
+        nxt = tokens[j] if j < len(tokens) else None
+        if nxt is None or nxt.kind != "word" or nxt.norm in _NOT_SHARED or nxt.norm in _words(lang):
+            return None
+        value = shares[stem]
+    elif lang == "ar" and suffixed is not None:
+        value = shares[suffixed]
+    else:
+        return None
+    start = tok.start + (1 if stem != w and w[:1] in "وبل" else 0)
+    f = _fact(tokens, i, start, j, text, Decimal(value), "%", segment, base)
+    return replace(f, note="share of a whole")
+
+
+def _one_after_noun(tokens: list[Token], i: int, text: str, lang: str, segment: int, base: int) -> Fact | None:
+    """Arabic «واحد» agreeing with the noun before it counts one: «زلزالاً واحداً يومياً», «برونزية واحدة»
+    (not «الدولار الواحد», «واحدة من» "one of", nor set phrases like «في آن واحد»)."""
+    if lang != "ar" or tokens[i].norm not in _ONE or i == 0:
+        return None
+    noun = tokens[i - 1]
+    if noun.kind != "word" or len(noun.norm) < 3 or noun.norm.startswith(("ال", "وال", "بال", "لل")):
+        return None
+    if any(f in _ONE_IDIOMS for f in forms(noun.norm)) or noun.norm in _words(lang):
+        return None
+    if i + 1 < len(tokens) and tokens[i + 1].norm == norm("من"):
+        return None
+    unit = lookup(UNITS, noun.norm) or ""
+    return _fact(tokens, i, tokens[i].start, i + 1, text, Decimal(1), unit, segment, base)
 
 
 def _glued_unit(tok: Token, segment: int, base: int) -> Fact | None:
