@@ -149,6 +149,11 @@ _EXCEED = {norm(w) for w in "يتجاوز تتجاوز تجاوز تجاوزت �
 _MAX_SUBJECT = 3  # words between such a verb and its number
 BOUND_BEFORE = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in _BOUND_PHRASES.items()
                        for p in ps.split("|")), key=lambda pb: -len(pb[0]))
+_BOUND_BY_LAST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _bound in BOUND_BEFORE:
+    # a one-word phrase may carry a clitic (بنحو, لأكثر): file it under those forms too
+    for _last in ({_phrase[-1]} if len(_phrase) > 1 else {_phrase[0], *(p + _phrase[0] for p in ("و", "ب", "ل", "ف", "وب", "ول", "فب"))}):
+        _BOUND_BY_LAST.setdefault(_last, []).append((_phrase, _bound))
 # and after the number (and its unit): ۵۰ نفر تقریباً, 20 شخصاً على الأقل, ۱۸ سال به بالا
 BOUND_AFTER = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in {
     "about": "تقريبا|تقریبا|حدودا", "above": "على الأقل|فأكثر|فما فوق|به بالا|و بیشتر"}.items()
@@ -199,7 +204,7 @@ def _word_atoms(tok: Token, idx: int, lang: str, first: bool) -> list[Atom]:
         pos += len(piece) + 1
     out: list[Atom] = []
     for k, (raw, at) in enumerate(parts):
-        w = norm(raw)
+        w = tok.norm if len(parts) == 1 else norm(raw)
         found = _lookup_word(w, words, lang, first and k == 0)
         if found is None:
             return []
@@ -674,7 +679,9 @@ def _bound_before(tokens: list[Token], i: int) -> str:
     for gap in range(_MAX_SUBJECT + 1):
         if gap and (i - gap < 0 or tokens[i - gap].kind != "word"):
             break
-        for phrase, bound in BOUND_BEFORE:
+        if i - gap < 1:
+            break
+        for phrase, bound in _BOUND_BY_LAST.get(tokens[i - gap - 1].norm, ()):
             m = len(phrase)
             if i - gap < m or gap and phrase[-1] not in _EXCEED:
                 continue
@@ -784,11 +791,10 @@ class BoundIndex:
         out: list[int] = []
         if f.bound:
             lo, hi, _, _ = interval(f)
-            start = bisect_left(self.values, (lo, -1))
-            for value, i in self.values[start:]:
-                if value > hi:
-                    break
-                out.append(i)
+            k = bisect_left(self.values, (lo, -1))
+            while k < len(self.values) and self.values[k][0] <= hi:
+                out.append(self.values[k][1])
+                k += 1
         for e in self.steps:
             q = v.scaleb(-e).to_integral_value(rounding=ROUND_FLOOR)
             for key in ((e, q - 1), (e, q), (e, q + 1)):
