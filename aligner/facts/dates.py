@@ -114,6 +114,11 @@ PERIOD_OFFSETS = {"last": -1, "this": 0, "next": 1}
 # «اليوم» is "the day" before these, not "today": «اليوم الأول», «اليوم التالي», «اليوم العالمي للمرأة»
 NOT_TODAY = {norm(w) for w in ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "الأخير", "التالي", "السابق",
                                "العالمي", "الوطني", "نفسه", "ذاته", "الموعود", "المحدد")}
+# «دو سال پیش» is two years ago, «۶ ماه گذشته» the past six months
+COUNTS = {norm(w) for w in ("یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "چند", "چندین")}
+# «نماز جمعه», «امام جمعه», «صلاة الجمعة»: the Friday prayer and its leader, not a day
+NOT_A_DAY_BEFORE = {norm(w) for w in ("نماز", "امام", "خطیب", "خطبه", "خطبههای", "ائمه", "صلاة", "خطبة", "إمام",
+                                      "صلاه", "لصلاة", "وصلاة")}
 PAST = {norm(w) for w in ("الماضي", "الماضية", "المنصرم", "المنصرمة", "گذشته", "پیش", "قبل")}
 NEXT = {norm(w) for w in ("المقبل", "القادم", "المقبلة", "القادمة", "آینده")}
 CURRENT = {norm(w) for w in ("الجاري", "الحالي", "الجارية", "الحالية", "جاری")}
@@ -123,6 +128,8 @@ PARTS = normalise_table({
     "أوائل": "early", "اوایل": "early", "منتصف": "mid", "أواسط": "mid", "اواسط": "mid", "نیمه": "mid",
     "أواخر": "late", "اواخر": "late", "نهاية": "end", "پایان": "end", "انتهای": "end",
 })
+PART_NOTES = {"start": "the start of the {}", "early": "early in the {}", "mid": "the middle of the {}",
+              "late": "late in the {}", "end": "the end of the {}"}
 PERIOD_WORDS = normalise_table({"العام": "year", "السنة": "year", "سال": "year", "الشهر": "month", "ماه": "month"})
 # a word of the time of day between a weekday and its date: «دوشنبه شب ۲۹ بهمن»
 TIME_OF_DAY = {norm(w) for w in ("شب", "صبح", "عصر", "ظهر", "بامداد", "شامگاه", "مساء", "صباح", "ظهر", "فجر")}
@@ -143,6 +150,8 @@ YEAR_CUES = {norm(w) for w in ("عام", "العام", "سنة", "سال", "لع
 BARE_YEAR_BEFORE = {norm(w) for w in ("في", "منذ", "حتى", "بحلول", "لغاية")}
 YEAR_EVENTS = {norm(w) for w in ("انتخابات", "أولمبياد", "اولمبياد", "مونديال", "كأس", "بطولة", "إكسبو", "رؤية",
                                  "المپیک", "جهانی", "جام", "اکسپو", "چشمانداز")}
+CLAUSE_WORDS = {norm(w) for w in ("بسبب", "قبل", "بعد", "حين", "عندما", "حيث", "ثم", "لكن", "وقد", "كما", "إثر",
+                                   "عقب", "بينما", "وفي", "مع", "خلال", "حتى", "إلى", "الى", "و")}
 BARE_YEARS = (1900, 2100)
 RANGE_WORDS = {norm(w) for w in ("و", "إلى", "الى", "حتى", "تا", "لغاية")}
 MAH = norm("ماه")
@@ -493,6 +502,8 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
     if rel:
         value, k = rel
         if value not in DAY_OFFSETS:
+            if j > 0 and (tokens[j - 1].kind == "num" or tokens[j - 1].norm in COUNTS):
+                return None  # «دو سال پیش», «۶ ماه گذشته»: a count of years back, not last year
             return _period_fact(tokens, start_i, k, text, value, part, lang=lang, ctx=ctx, segment=segment, base=base)
         day_word, j = value, k
     end_of_words = j
@@ -504,7 +515,7 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
     if j < len(tokens) and tokens[j].norm in DAY_WORDS and _weekday_at(tokens, j + 1):
         j += 1
     weekday = None
-    if wk := _weekday_at(tokens, j):
+    if (wk := _weekday_at(tokens, j)) and not (j > 0 and tokens[j - 1].norm in NOT_A_DAY_BEFORE):
         weekday, j = wk
         end_of_words = j
     if weekday and j < len(tokens) and tokens[j].norm in TIME_OF_DAY and _day_at(tokens, j + 1):
@@ -573,7 +584,7 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
     if y is None and ctx.reference:
         y = _year_near(cal, m, d, ctx.reference, direction if direction != "this" else None)
         if y is not None:
-            note = f"year from context (nearest {ctx.article})" if not direction else \
+            note = f"year from context: nearest {ctx.article}" if not direction else \
                 f"{direction} {month_name.title()} of {ctx.article}"
     elif y is None and cal in ctx.years:
         y = ctx.years[cal]
@@ -602,7 +613,7 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
     desc = f"{d} " if d else ""
     desc += _calendar_name(cal, m) + (f"–{_calendar_name(cal, m2)}" if m2 else "") + (f" {y}" if y else "")
     if cal != "gregorian":
-        note = f"{cal.title()} {desc}" + (f" ({note})" if note else "")
+        note = _join(f"{cal.title()} {desc}", note)
     if weekday and a and b and a == b and dt.date.weekday(a) != WEEKDAY_INDEX[weekday]:
         note = _join(note, f"weekday {weekday} does not fit")
     unit = "day" if d and not d2 else ("range" if (d2 or m2) else "month")
@@ -624,7 +635,7 @@ def _with_part(f: Fact, part: str | None) -> Fact:
     if f.unit == "relative":
         return f
     return Fact(f.kind, f.text, f.start, f.end, f.value, f.segment, f.doc_start, unit=f.unit, span=f.span,
-                calendar=f.calendar, note=_join(f.note, part), extra=f.extra)
+                calendar=f.calendar, note=_join(f.note, PART_NOTES[part].format(f.unit)), extra=f.extra)
 
 
 def _year_only(tokens, i, text, *, lang, ctx, segment, base, start_i=None, part=None):
@@ -672,9 +683,13 @@ def _bare_year(tokens, i) -> int | None:
     if not y or not BARE_YEARS[0] <= y[0] <= BARE_YEARS[1] or not ascii_digits(tokens[i].text).isdigit():
         return None
     before = [tokens[x].norm if x >= 0 and tokens[x].kind == "word" else "" for x in (i - 1, i - 2)]
-    if before[0] in BARE_YEAR_BEFORE or any(f in YEAR_EVENTS for w in before for f in forms(w)):
+    if any(f in YEAR_EVENTS for w in before for f in forms(w)) or _era_at(tokens, i + 1):
         return y[0]
-    return y[0] if _era_at(tokens, i + 1) else None
+    # «في 2020 بسبب», «منذ 2014،» but not «في 2000 منزل»: after a preposition only a clause boundary may follow
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if before[0] in BARE_YEAR_BEFORE and (after is None or after.kind == "punct" or after.norm in CLAUSE_WORDS):
+        return y[0]
+    return None
 
 
 def _listed_year(tokens, j, text, first: Fact, segment, base) -> Fact | None:
