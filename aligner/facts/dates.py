@@ -8,7 +8,8 @@
 - A day is ``YYYY-MM-DD``, a month ``YYYY-MM``, a year ``YYYY``; a range, a week or a non-Gregorian month
   is ``start/end`` (ISO 8601 interval). ``span`` always holds the first and last Gregorian day.
 - **The article's date** (:func:`article_date`): the first full date (day, month and year, any calendar)
-  in the first :data:`REFERENCE_SEGMENTS` segments (headline, dateline, lead), preferring one written with
+  in the first :data:`REFERENCE_SEGMENTS` segments (headline, dateline, lead; at most their first
+  :data:`REFERENCE_TOKENS` words), preferring one written with
   «اليوم/أمس/امروز/دیروز…» and then one with a weekday. A full date given as yesterday («أمس الأربعاء 22
   أكتوبر») makes the article the day after. Without such a word, the first weekday written with
   «اليوم/امروز» (or «أمس/دیروز», «غدا/فردا») anywhere in the article moves it to the nearest day with that
@@ -109,6 +110,9 @@ RELATIVE = [  # (words, value), longest first when matching
     (("بعد", "غد"), "day-after-tomorrow"), (("پریروز",), "day-before-yesterday"), (("پسفردا",), "day-after-tomorrow"),
 ]
 RELATIVE = sorted(((tuple(norm(w) for w in ws), v) for ws, v in RELATIVE), key=lambda r: -len(r[0]))
+RELATIVE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _v in RELATIVE:  # longest first within each list
+    RELATIVE_BY_FIRST.setdefault(_words[0], []).append((_words, _v))
 DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "day-before-yesterday": -2, "day-after-tomorrow": 2}
 PERIOD_OFFSETS = {"last": -1, "this": 0, "next": 1}
 # «اليوم» is "the day" before these, not "today": «اليوم الأول», «اليوم التالي», «اليوم العالمي للمرأة»
@@ -156,6 +160,7 @@ BARE_YEARS = (1900, 2100)
 RANGE_WORDS = {norm(w) for w in ("و", "إلى", "الى", "حتى", "تا", "لغاية")}
 MAH = norm("ماه")
 REFERENCE_SEGMENTS = 4  # headline, dateline and lead: where an article gives its own date
+REFERENCE_TOKENS = 300  # of those, the first words only (a long unpunctuated text is one segment)
 
 GREG = normalise_table(GREGORIAN)
 JAL = normalise_table(JALALI)
@@ -336,7 +341,11 @@ def article_date(segments: Sequence[tuple[list[Token], str, int]], lang: str) ->
     in reading order; None when its first segments hold no full date."""
     scratch = DateContext()
     full: list[Fact] = []
+    budget = REFERENCE_TOKENS
     for tokens, text, base in segments[:REFERENCE_SEGMENTS]:
+        tokens, budget = tokens[:budget], budget - len(tokens)
+        if not tokens:
+            break
         found = extract_numeric_dates(tokens, text, base=base) + extract_dates(tokens, text, lang=lang, ctx=scratch,
                                                                               base=base)
         full += [f for f in found if f.unit == "day" and f.extra.get("year_given") and f.span[0] == f.span[1]]
@@ -456,12 +465,14 @@ def _era_at(tokens, i) -> tuple[str, int] | None:
 
 
 def _relative_at(tokens, i) -> tuple[str, int] | None:
-    for words, value in RELATIVE:
+    if i >= len(tokens) or tokens[i].kind != "word":
+        return None
+    # the first word may carry a clitic («وأمس»), the others are as listed
+    cands = [c for f in forms(tokens[i].norm) for c in RELATIVE_BY_FIRST.get(f, ())]
+    for words, value in sorted(cands, key=lambda c: -len(c[0])):
         k = len(words)
-        if i + k <= len(tokens) and all(
-            tokens[i + x].norm == words[x] or (x == 0 and words[0] in forms(tokens[i].norm)) for x in range(k)
-        ):
-            if value == "today" and k < len(tokens) and tokens[i + k].norm in NOT_TODAY:
+        if i + k <= len(tokens) and all(tokens[i + x].norm == words[x] for x in range(1, k)):
+            if value == "today" and i + k < len(tokens) and tokens[i + k].norm in NOT_TODAY:
                 return None
             return value, i + k
     return None
