@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from ._lex import DASHES, Token, ascii_digits, forms, norm, normalise_table
 from .model import Fact
@@ -501,60 +502,111 @@ def _part_at(tokens, i) -> str | None:
     return PARTS.get(tokens[i].norm) if tokens[i].kind == "word" else None
 
 
-def _date_at(tokens, i, text, *, lang, ctx, segment, base):
-    start_i = j = i
-    part = _part_at(tokens, j)
-    if part:
+@dataclass
+class _Lead:
+    """The words before a date's day and month: a part («مطلع»), a relative day («أمس»), a weekday
+    («يوم الجمعة»), an opening parenthesis; or a relative period («العام الماضي») on its own."""
+
+    start: int  # the first token
+    part: str | None = None
+    day_word: str | None = None  # yesterday, today, ...
+    weekday: str | None = None
+    words_end: int = 0  # after the relative day or weekday: where a fact of those words alone ends
+    next: int = 0  # where a day or month may start
+    opened: bool = False
+    period: tuple[str, int] | None = None  # (relative value, end) of «العام الماضي», «هفته گذشته»
+
+
+def _lead_at(tokens: list[Token], i: int) -> _Lead | None:
+    lead = _Lead(i)
+    j = i
+    lead.part = _part_at(tokens, j)
+    if lead.part:
         j += 1
         if j >= len(tokens):
             return None
-    day_word = None
-    rel = _relative_at(tokens, j)
-    if rel:
+    if rel := _relative_at(tokens, j):
         value, k = rel
         if value not in DAY_OFFSETS:
             if j > 0 and (tokens[j - 1].kind == "num" or tokens[j - 1].norm in COUNTS):
                 return None  # «دو سال پیش», «۶ ماه گذشته»: a count of years back, not last year
-            return _period_fact(tokens, start_i, k, text, value, part, lang=lang, ctx=ctx, segment=segment, base=base)
-        day_word, j = value, k
-    end_of_words = j
-    opened = False
-    if j > start_i and j < len(tokens):
+            lead.period = value, k
+            return lead
+        lead.day_word, j = value, k
+    lead.words_end = j
+    if j > i:
         j = _skip_paren(tokens, j)
-        opened = j > end_of_words
+        lead.opened = j > lead.words_end
     # "يوم الخميس", "روز پنجشنبه"
     if j < len(tokens) and tokens[j].norm in DAY_WORDS and _weekday_at(tokens, j + 1):
         j += 1
-    weekday = None
     if (wk := _weekday_at(tokens, j)) and not (j > 0 and tokens[j - 1].norm in NOT_A_DAY_BEFORE):
-        weekday, j = wk
-        end_of_words = j
-    if weekday and j < len(tokens) and tokens[j].norm in TIME_OF_DAY and _day_at(tokens, j + 1):
-        j += 1
-    if not opened and j > start_i:
-        before = j
-        j = _skip_paren(tokens, j)
-        opened = j > before
+        lead.weekday, j = wk
+        lead.words_end = j
+        if j < len(tokens) and tokens[j].norm in TIME_OF_DAY and _day_at(tokens, j + 1):
+            j += 1
+    if not lead.opened and j > i:
+        before, j = j, _skip_paren(tokens, j)
+        lead.opened = j > before
+    lead.next = j
+    return lead
+
+
+def _days_at(tokens, j, lang) -> tuple[int | None, int | None, int]:
+    """(day, last day of a range, index after them): «18», «18 و21», «18-21», «18 تا 21» before a month."""
     day = _day_at(tokens, j)
-    d = d2 = None
-    k = j
-    if day:
-        d, k = day
-        # 18 و21 يونيو ; 18-21 ; 18 تا 21
-        if k < len(tokens) and (tokens[k].norm in RANGE_WORDS or tokens[k].text in DASHES):
-            dd = _day_at(tokens, k + 1)
-            if dd and _month_at(tokens, dd[1], lang):
-                d2, k = dd
+    if not day:
+        return None, None, j
+    d, k = day
+    if k < len(tokens) and (tokens[k].norm in RANGE_WORDS or tokens[k].text in DASHES):
+        dd = _day_at(tokens, k + 1)
+        if dd and _month_at(tokens, dd[1], lang):
+            return d, dd[0], dd[1]
+    return d, None, k
+
+
+def _date_at(tokens, i, text, *, lang, ctx, segment, base):
+    lead = _lead_at(tokens, i)
+    if lead is None:
+        return None
+    if lead.period:
+        value, k = lead.period
+        return _period_fact(tokens, i, k, text, value, lead.part, lang=lang, ctx=ctx, segment=segment, base=base)
+    d, d2, k = _days_at(tokens, lead.next, lang)
     month = _month_at(tokens, k, lang)
-    if not month:
-        if weekday or day_word:
-            return _day_word_fact(tokens, start_i, end_of_words, text, day_word, weekday, ctx=ctx, segment=segment,
-                                  base=base)
-        if part and j < len(tokens) and tokens[j].norm in PERIOD_WORDS and not _year_at(tokens, j + 1):
-            return _period_fact(tokens, start_i, j + 1, text, f"this-{PERIOD_WORDS[tokens[j].norm]}", part, lang=lang,
-                                ctx=ctx, segment=segment, base=base)
-        return _year_only(tokens, j if part else i, text, lang=lang, ctx=ctx, segment=segment, base=base,
-                          start_i=start_i, part=part)
+    if month:
+        got = _month_date(tokens, lead, d, d2, k, month, text, lang=lang, ctx=ctx, segment=segment, base=base)
+        if got:
+            return got
+    if lead.weekday or lead.day_word:
+        return _day_word_fact(tokens, i, lead.words_end, text, lead.day_word, lead.weekday, ctx=ctx, segment=segment,
+                              base=base)
+    if month:
+        return None
+    j = lead.next
+    if lead.part and j < len(tokens) and tokens[j].norm in PERIOD_WORDS and not _year_at(tokens, j + 1):
+        return _period_fact(tokens, i, j + 1, text, f"this-{PERIOD_WORDS[tokens[j].norm]}", lead.part, lang=lang,
+                            ctx=ctx, segment=segment, base=base)
+    return _year_only(tokens, j if lead.part else i, text, lang=lang, ctx=ctx, segment=segment, base=base,
+                      start_i=i, part=lead.part)
+
+
+def _is_weak_month(tokens, k, month, d, y, direction, lead: _Lead) -> bool:
+    """An ambiguous month word (تیر "arrow", صفر "zero") with nothing around it that makes it a month."""
+    cal, _, used = month
+    w = tokens[k].norm
+    if not (w in WEAK_MONTHS or forms(w)[-1] in WEAK_MONTHS) or d is not None or y is not None:
+        return False
+    if (used == 2 and cal == "jalali") or w.endswith(MAH):
+        return False
+    if lead.part or direction in ("last", "next"):
+        return False
+    # «شهر رمضان» may be a name; «ماه مهر» is the month
+    return cal == "hijri" or not (k > 0 and tokens[k - 1].norm in (norm("شهر"), MAH))
+
+
+def _month_date(tokens, lead: _Lead, d, d2, k, month, text, *, lang, ctx, segment, base):
+    """A date with a month: «الخميس 13 نوفمبر/تشرين الثاني 2025», «۱۵ تیر», «يونيو/حزيران الماضي»."""
     cal, m, used = month
     k2 = k + used
     k2 += _dual_month(tokens, text, k2, cal, m, lang)
@@ -566,46 +618,24 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
             m2 = other[1]
             k2 = k2 + 1 + other[2]
             k2 += _dual_month(tokens, text, k2, cal, m2, lang)
-    year = _year_at(tokens, k2)
     y = None
-    if year:
+    if year := _year_at(tokens, k2):
         y, k2 = year
-    era = _era_at(tokens, k2) if y else None
-    if era:
-        k2 = era[1]
+        if era := _era_at(tokens, k2):
+            k2 = era[1]
     direction = _direction_at(tokens, k2) if y is None else None
-    weak = tokens[k].norm in WEAK_MONTHS or forms(tokens[k].norm)[-1] in WEAK_MONTHS
-    licensed = part or direction in ("last", "next") or (k > 0 and tokens[k - 1].norm in (norm("شهر"), MAH))
-    if weak and d is None and y is None and not (used == 2 and cal == "jalali") and not tokens[k].norm.endswith(MAH):
-        if cal == "hijri" and not (part or direction in ("last", "next")) or not licensed:
-            if weekday or day_word:
-                return _day_word_fact(tokens, start_i, end_of_words, text, day_word, weekday, ctx=ctx,
-                                      segment=segment, base=base)
-            return None
+    if _is_weak_month(tokens, k, month, d, y, direction, lead):
+        return None
     if direction:
         k2 += 1
-    if opened and k2 < len(tokens) and tokens[k2].text == ")":
+    if lead.opened and k2 < len(tokens) and tokens[k2].text == ")":
         k2 += 1
     month_name = MONTH_NAMES_EN[m] if cal == "gregorian" else _calendar_name(cal, m).lower()
     if d is None and y is None and direction in ("last", "next") and ctx.reference is None:
         # relative months without the article's date: يناير الماضي, ژانویه گذشته
-        return _rel_fact(tokens, start_i, k2, text, f"relative:{direction}-{month_name}", segment, base), k2
-    note = ""
+        return _rel_fact(tokens, lead.start, k2, text, f"relative:{direction}-{month_name}", segment, base), k2
     year_given = y is not None
-    if y is None and ctx.reference:
-        y = _year_near(cal, m, d, ctx.reference, direction if direction != "this" else None)
-        if y is not None:
-            note = f"year from context: nearest {ctx.article}" if not direction else \
-                f"{direction} {month_name.title()} of {ctx.article}"
-    elif y is None and cal in ctx.years:
-        y = ctx.years[cal]
-        note = "year from context"
-    elif y is not None:
-        ctx.years[cal] = y
-        if cal == "gregorian":
-            ctx.years.setdefault("jalali", y - 621)
-        elif cal == "jalali":
-            ctx.years.setdefault("gregorian", y + 621)
+    y, note = _year_of(cal, m, d, y, direction, month_name, ctx)
     try:
         if y is not None:
             a, _ = _span_days(cal, y, m, d)
@@ -620,18 +650,41 @@ def _date_at(tokens, i, text, *, lang, ctx, segment, base):
     value = _value(cal, y, m, d, a, b, m2, d2)
     if not value:
         return None
-    start, end = tokens[start_i].start, tokens[k2 - 1].end
+    start, end = tokens[lead.start].start, tokens[k2 - 1].end
     desc = f"{d} " if d else ""
     desc += _calendar_name(cal, m) + (f"–{_calendar_name(cal, m2)}" if m2 else "") + (f" {y}" if y else "")
     if cal != "gregorian":
         note = _join(f"{cal.title()} {desc}", note)
-    if weekday and a and b and a == b and dt.date.weekday(a) != WEEKDAY_INDEX[weekday]:
-        note = _join(note, f"weekday {weekday} does not fit")
+    if lead.weekday and a and b and a == b and dt.date.weekday(a) != WEEKDAY_INDEX[lead.weekday]:
+        note = _join(note, f"weekday {lead.weekday} does not fit")
     unit = "day" if d and not d2 else ("range" if (d2 or m2) else "month")
-    extra = {k: v for k, v in (("weekday", weekday), ("relative", day_word), ("year_given", year_given)) if v}
+    extra = {key: v for key, v in (("weekday", lead.weekday), ("relative", lead.day_word), ("year_given", year_given))
+             if v}
     fact = Fact("date", text[start:end], start - base, end - base, value, segment, start, unit=unit,
                 span=(a.isoformat(), b.isoformat()) if a and b else None, calendar=cal, note=note, extra=extra)
-    return _with_part(fact, part), k2
+    return _with_part(fact, lead.part), k2
+
+
+def _year_of(cal, m, d, y, direction, month_name, ctx: DateContext) -> tuple[int | None, str]:
+    """The year of a date, and how it was found when not written: nearest the article's date, else the
+    document's last full year of that calendar. A written year becomes that last full year."""
+    if y is not None:
+        ctx.years[cal] = y
+        if cal == "gregorian":
+            ctx.years.setdefault("jalali", y - 621)
+        elif cal == "jalali":
+            ctx.years.setdefault("gregorian", y + 621)
+        return y, ""
+    if ctx.reference:
+        y = _year_near(cal, m, d, ctx.reference, direction if direction != "this" else None)
+        if y is None:
+            return None, ""
+        if direction:
+            return y, f"{direction} {month_name.title()} of {ctx.article}"
+        return y, f"year from context: nearest {ctx.article}"
+    if cal in ctx.years:
+        return ctx.years[cal], "year from context"
+    return None, ""
 
 
 def _with_part(f: Fact, part: str | None) -> Fact:
