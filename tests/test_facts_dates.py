@@ -208,3 +208,14 @@ def test_last_year_and_this_year_are_not_one_date_in_conflict():
                       ["به گزارش ایسنا، روز سه‌شنبه ۱۴ مرداد ۱۴۰۴ سخنگو گفت.", "تولید گندم امسال ۱۱ میلیون تن است."],
                       [(1, 1)])
     assert not [m for m in report.pairs[0].conflicts if m.kind == "date"]
+
+
+def test_a_weekday_alone_is_no_conflict_with_a_date_that_names_no_weekday():
+    # «الرابع عشر من ديسمبر» is when the talks resume, «روز جمعه» when the quake hit: two days, not one day twice
+    report = _compare(AR_SAT + ["وتستأنف المحادثات في الرابع عشر من ديسمبر/كانون الأول الجاري."],
+                      ["به گزارش ایرنا، امروز شنبه ۲۲ آذر ۱۴۰۴ آمار تازه اعلام شد.",
+                       "روز جمعه در کرمانشاه زمین‌لرزه رخ داد و مذاکرات از سر گرفته می‌شود."],
+                      [(2, 1)])
+    assert [f.value for f in report.left if f.segment == 2] == ["2025-12-14"]
+    assert [f.value for f in report.right if f.segment == 1] == ["2025-12-12"]
+    assert not report.pairs[0].conflicts

@@ -200,10 +200,14 @@ def _date_relation(a: Fact, b: Fact) -> str | None:
 
 
 def _told_apart(a: Fact, b: Fact) -> bool:
-    """Two dates written relative to their articles in different words («العام الماضي», «امسال»): each
-    article places its fact in time on purpose, they are not one date given two values."""
+    """Dates that are not one date given two values: both written relative to their articles in different
+    words («العام الماضي», «امسال»: each article places its fact in time on purpose), or a day named only by
+    a weekday or «أمس» against a date that names neither (as a weekday conflicts only with a weekday)."""
     ra, rb = a.extra.get("relative"), b.extra.get("relative")
-    return bool(ra and rb and ra != rb)
+    if ra and rb and ra != rb:
+        return True
+    named = [bool(f.extra.get("weekday") or f.extra.get("relative")) for f in (a, b)]
+    return any(f.extra.get("day_word") for f in (a, b)) and not all(named)
 
 
 def conflict(a: Fact, b: Fact) -> str | None:

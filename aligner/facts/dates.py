@@ -783,6 +783,7 @@ def _day_word_fact(tokens, i, k, text, day_word, weekday, *, ctx, segment, base)
         k += 1
     start, end = tokens[i].start, tokens[k - 1].end
     extra = {key: v for key, v in (("weekday", weekday), ("relative", day_word)) if v}
+    extra["day_word"] = True  # no day of the month written
     ref = ctx.reference
     if ref is None:
         if weekday:
