@@ -11,7 +11,7 @@ from ..align import Pair
 from ..text import Segment
 from ._lex import Token, tokenize
 from .attribution import SpeakerContext, extract_attributions, learn_roles
-from .dates import WEEKDAY_INDEX, DateContext, extract_dates, extract_numeric_dates, span_of
+from .dates import WEEKDAY_INDEX, DateContext, article_date, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
 from .numbers import BoundIndex, bounds_meet, extract_numbers
@@ -50,7 +50,7 @@ class DocumentFacts:
 
 def extract_document(segments: list[Segment], lang: str) -> DocumentFacts:
     """Facts of every segment; dates, names and speakers use the document's context."""
-    dctx, known = DateContext(), set()
+    known: set = set()
     facts: list[Fact] = []
     tokens_by: dict[int, list[Token]] = {}
     texts = {}
@@ -59,6 +59,8 @@ def extract_document(segments: list[Segment], lang: str) -> DocumentFacts:
         toks = _doc_tokens(seg)
         tokens_by[seg.id] = toks
         texts[seg.id] = seg.text
+    # relative dates, weekdays and years left out resolve against the date the article gives itself
+    dctx = DateContext(article_date([(tokens_by[s.id], _Shifted(s.text, s.start), s.start) for s in segments], lang))
     for seg in segments:
         facts.extend(_segment_facts(seg, tokens_by[seg.id], lang, dctx, known))
     longest = max((len(f.text) for f in facts), default=0)
@@ -197,6 +199,17 @@ def _date_relation(a: Fact, b: Fact) -> str | None:
     return None
 
 
+def _told_apart(a: Fact, b: Fact) -> bool:
+    """Dates that are not one date given two values: both written relative to their articles in different
+    words («العام الماضي», «امسال»: each article places its fact in time on purpose), or a day named only by
+    a weekday or «أمس» against a date that names neither (as a weekday conflicts only with a weekday)."""
+    ra, rb = a.extra.get("relative"), b.extra.get("relative")
+    if ra and rb and ra != rb:
+        return True
+    named = [bool(f.extra.get("weekday") or f.extra.get("relative")) for f in (a, b)]
+    return any(f.extra.get("day_word") for f in (a, b)) and not all(named)
+
+
 def conflict(a: Fact, b: Fact) -> str | None:
     """Why ``a`` and ``b`` fill the same slot with different values, or None."""
     if a.kind != b.kind:
@@ -206,7 +219,7 @@ def conflict(a: Fact, b: Fact) -> str | None:
             return f"{a.value} {a.unit} ≠ {b.value} {b.unit}"
         return None
     if a.kind == "date":
-        if "relative" in (a.unit, b.unit):
+        if "relative" in (a.unit, b.unit) or _told_apart(a, b):
             return None
         if a.unit == "weekday" or b.unit == "weekday":
             wa, wb = _weekday_of(a), _weekday_of(b)

@@ -16,7 +16,10 @@ class Fact:
 
     - number: the value as a decimal string (``"120000000"``, ``"1.5"``); ``unit`` e.g. ``usd``, ``%``, ``m``, ``day``
     - date: ISO 8601 (``2025-06-23``, ``2025-10``, ``2025``, ``2025-09-23/2025-11-21``; ``--10-16`` without a
-      year; ``weekday:monday``; ``relative:last-year``); ``span`` holds the first and last day
+      year; ``weekday:monday``; ``relative:last-year``); ``span`` holds the first and last day; ``unit`` is
+      ``day``, ``month``, ``year``, ``week``, ``range``, ``weekday`` or ``relative``. Relative dates, weekdays
+      and dates without a year are resolved against the article's own date when it gives one (``note`` says
+      how, e.g. "yesterday of 2025-11-12 (the article's date)"); the last three forms are left for the rest
     - name: the cross-script key (see :func:`aligner.facts.names.name_key`)
     - attribution: the speaker's key; ``unit`` holds the verb as written, ``speaker`` the speaker's surface text
     """
