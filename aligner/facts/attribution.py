@@ -37,6 +37,9 @@ AR_VERBS = {norm(w) for w in """قال قالت أكد أكدت أضاف أضا�
 أفادت مضيفا مشيرا مؤكدا معتبرا موضحا معربا محذرا لافتا مشددا""".split()}
 # رأى (he held) is written like رأي (an opinion): only «ورأى» / «فرأى» count
 AR_NEEDS_PREFIX = {norm(w) for w in ("رأى", "رأت")}
+# "عن X قوله إن" (quoting X), "بحسب X" (according to X): the speaker comes before / after
+AR_QUOTED = {norm(w) for w in ("قوله", "قولها")}
+AR_ACCORDING = {norm(w) for w in ("بحسب", "حسب", "وبحسب", "وحسب")}
 FA_VERBS_ONE = {norm(w) for w in "گفت افزود گفته".split()}
 FA_VERBS_TWO = {(norm(a), norm(b)) for a, b in (
     ("تأکید", "کرد"), ("تاکید", "کرد"), ("اعلام", "کرد"), ("اظهار", "داشت"), ("تصریح", "کرد"), ("خاطرنشان", "کرد"),
@@ -45,11 +48,14 @@ FA_VERBS_TWO = {(norm(a), norm(b)) for a, b in (
     ("توصیف", "کرد"), ("استقبال", "کرد"), ("خواستار", "شد"), ("اعلام", "نمود"), ("تأکید", "نمود"), ("تاکید", "نمود"))}
 # "تبریک گفت" (congratulated), "تسلیت گفت": a light verb, not a reported statement
 FA_LIGHT = {norm(w) for w in ("تبریک", "تسلیت", "خوشامد", "خیرمقدم", "پاسخ", "سخن", "دروغ", "ناسزا")}
-PRONOUNS = {norm(w) for w in ("وی", "او", "ایشان", "هو", "هي")}
+# per language: Persian آن / او are written like Arabic أن / أو once normalised
+SUBJECT_PRONOUNS = {"ar": {norm(w) for w in ("هو", "هي")}, "fa": {norm(w) for w in ("وی", "او", "ایشان")}}
+PRONOUNS = SUBJECT_PRONOUNS["ar"] | SUBJECT_PRONOUNS["fa"]
 STOPPERS = {norm(w) for w in ("إن", "أن", "ان", "بأن", "انه", "إنه", "أنه", "که", "إنها", "أنها")}
 # nouns that stand for the previous speaker's words ("وأضاف البيان") and demonstratives ("این وزارتخانه")
 ANAPHORS = {norm(w) for w in ("البيان", "بيان", "التقرير", "الرسالة", "المصدر", "بیانیه", "اطلاعیه")}
-DEMONSTRATIVES = {norm(w) for w in ("هذا", "هذه", "ذلك", "تلك", "این", "آن", "همین")}
+DEMONSTRATIVES = {"ar": {norm(w) for w in ("هذا", "هذه", "ذلك", "تلك")},
+                  "fa": {norm(w) for w in ("این", "آن", "همین")}}
 HONORIFICS = {norm(w) for w in ("السيد", "السيدة", "الشيخ", "الدكتور", "آقای", "خانم", "دکتر", "مهندس", "حجت‌الاسلام")}
 # Arabic words after a verb that show it has no subject there: prepositions, time words
 AR_NO_SUBJECT = {norm(w) for w in ("في", "خلال", "عبر", "على", "إلى", "الى", "عن", "أمام", "بعد", "قبل", "لدى", "من",
@@ -436,6 +442,7 @@ def learn_titles(tokens: list[Token], text: str, names: _Names, ctx: SpeakerCont
 
 _PREVIOUS = "previous"  # the verb's subject is the previous speaker
 _NONE = "none"  # nothing where the subject would be
+_SKIP = "skip"  # a verb form that reports no statement of its own
 
 
 def _subject_at(tokens: list[Token], s: int, stop: int, names: _Names, ctx: SpeakerContext, text: str,
@@ -447,9 +454,9 @@ def _subject_at(tokens: list[Token], s: int, stop: int, names: _Names, ctx: Spea
     t = tokens[s]
     if t.norm in HONORIFICS and s + 1 < stop and names.person(s + 1, tokens):
         s, t = s + 1, tokens[s + 1]
-    if t.norm in PRONOUNS:
+    if t.norm in SUBJECT_PRONOUNS[lang]:
         return _PREVIOUS, s + 1
-    if t.norm in ANAPHORS or (t.norm in DEMONSTRATIVES and s + 1 < stop and tokens[s + 1].kind == "word"):
+    if t.norm in ANAPHORS or (t.norm in DEMONSTRATIVES[lang] and s + 1 < stop and tokens[s + 1].kind == "word"):
         return _PREVIOUS, s + 1  # "وأضاف البيان", "این وزارتخانه افزود"
     if (person := names.person(s, tokens)) is not None and not _is_post(tokens, s, lang):
         return Speaker(person.value, person.text), names.end[s]
@@ -495,8 +502,16 @@ def _arabic_speaker(tokens, i, verb_end, names, ctx, text) -> Speaker | str | No
 def _persian_speaker(tokens, i, names, ctx, text, after: int = 0) -> Speaker | str | None:
     """The subject of the Persian verb at ``tokens[i]``: the sentence's first noun phrase, or the first after an
     earlier verb of saying of the sentence (ending at ``after``): "X اعلام کرد ... و Y افزود"."""
-    start = _skip_preamble(tokens, max(_sentence_start(tokens, i, CLAUSE_TOKENS), after), i)
-    got, _ = _subject_at(tokens, start, i, names, ctx, text, "fa")
+    sentence = _sentence_start(tokens, i, CLAUSE_TOKENS)
+    if after > sentence:
+        # "X اعلام کرد ... و Y افزود": Y after the last "و" or comma; "X خبر داد و گفت": X again
+        joints = [x for x in range(after, i) if tokens[x].norm == "و" or tokens[x].text in COMMA]
+        if joints:
+            got, _ = _subject_at(tokens, _skip_preamble(tokens, joints[-1] + 1, i), i, names, ctx, text, "fa")
+            if isinstance(got, Speaker):
+                return got
+        return _PREVIOUS
+    got, _ = _subject_at(tokens, _skip_preamble(tokens, sentence, i), i, names, ctx, text, "fa")
     return _PREVIOUS if got == _NONE else got
 
 
@@ -533,7 +548,8 @@ def _verb_at(tokens: list[Token], i: int, lang: str) -> int | None:
     n = len(tokens)
     fs = forms(t.norm)
     if lang != "fa" and (fs[0] in AR_VERBS and fs[0] not in AR_NEEDS_PREFIX
-                         or len(fs) > 1 and fs[1] in AR_VERBS and t.norm.startswith(("و", "ف"))):
+                         or len(fs) > 1 and fs[1] in AR_VERBS and t.norm.startswith(("و", "ف"))
+                         or t.norm in AR_QUOTED or t.norm in AR_ACCORDING):
         return i + 1
     if t.norm in FA_VERBS_ONE and not _is_goftogu(tokens, i):
         if t.norm == norm("گفت") and i > 0 and tokens[i - 1].norm in FA_LIGHT:
@@ -553,34 +569,12 @@ def extract_attributions(tokens: list[Token], text: str, names: list[Fact], *, l
     learn_titles(tokens, text, idx, ctx, lang, sorted(verbs))
     said: set[tuple[int, str]] = set()
     last_end = 0  # where the last verb of saying ended
-    i = 0
-    while i < n:
-        verb_end = verbs.get(i)
-        if verb_end is None:
-            i += 1
+    for i, verb_end in sorted(verbs.items()):
+        if i < last_end:
+            continue  # the second word of "اعلام کرد"
+        got = _speaker_for(tokens, i, verb_end, idx, ctx, text, lang, last_end)
+        if got == _SKIP:
             continue
-        t = tokens[i]
-        persian_style = lang == "fa" or t.norm in FA_VERBS_ONE or verb_end == i + 2
-        if t.norm == norm("گفته"):
-            if i > 0 and tokens[i - 1].norm == norm("به"):
-                got, _ = _subject_at(tokens, verb_end, n, idx, ctx, text, lang)  # "به گفته X"
-                got = got if isinstance(got, Speaker) else None
-            elif verb_end < n and tokens[verb_end].norm in (norm("است"), norm("بود"), norm("شد")):
-                got = _persian_speaker(tokens, i, idx, ctx, text, last_end) if tokens[verb_end].norm != norm("شد") else None
-            else:
-                got = None  # "گفته‌ها", "گفته شده": no speaker here
-                if verb_end < n and tokens[verb_end].norm == norm("شد"):
-                    i = verb_end
-                    continue
-                i += 1
-                continue
-        elif persian_style:
-            got = _persian_speaker(tokens, i, idx, ctx, text, last_end)
-        elif t.norm.endswith("ا") and t.norm.startswith("م") and forms(t.norm)[-1] in AR_VERBS:
-            i = verb_end  # "مضيفاً": the speaker of the sentence's verb, already attributed
-            continue
-        else:
-            got = _arabic_speaker(tokens, i, verb_end, idx, ctx, text)
         last_end = verb_end
         speaker = _settle(got, ctx, segment)
         if speaker is None:
@@ -588,11 +582,45 @@ def extract_attributions(tokens: list[Token], text: str, names: list[Fact], *, l
         elif (sentence := (_sentence_start(tokens, i, CLAUSE_TOKENS), speaker.value)) not in said:
             said.add(sentence)  # "... خبر داد و گفت": one speaker, one statement per sentence
             ctx.previous, ctx.previous_segment = speaker, segment
-            verb = text[t.start:tokens[verb_end - 1].end]
-            out.append(Fact("attribution", verb, t.start - base, tokens[verb_end - 1].end - base, speaker.value,
-                            segment, t.start, unit=norm(verb), speaker=speaker.surface, note=speaker.note))
-        i = verb_end
+            t, last = tokens[i], tokens[verb_end - 1]
+            verb = text[t.start:last.end]
+            out.append(Fact("attribution", verb, t.start - base, last.end - base, speaker.value, segment, t.start,
+                            unit=norm(verb), speaker=speaker.surface, note=speaker.note))
     return out
+
+
+def _speaker_for(tokens: list[Token], i: int, verb_end: int, names: _Names, ctx: SpeakerContext, text: str,
+                 lang: str, last_end: int) -> Speaker | str | None:
+    """The speaker of the verb at ``tokens[i]``: a Speaker, ``_PREVIOUS``/``_NONE``, None (unknown) or ``_SKIP``
+    (a form that reports no statement of its own: "مضيفاً", "گفته شد")."""
+    t, n = tokens[i], len(tokens)
+    if t.norm == norm("گفته"):
+        if i > 0 and tokens[i - 1].norm == norm("به"):  # "به گفته X"
+            got, _ = _subject_at(tokens, verb_end, n, names, ctx, text, lang)
+            return got if isinstance(got, Speaker) else _SKIP
+        if verb_end < n and tokens[verb_end].norm in (norm("است"), norm("بود")):  # "X گفته است"
+            return _persian_speaker(tokens, i, names, ctx, text, last_end)
+        return _SKIP
+    if t.norm in AR_ACCORDING:  # "بحسب وزارة الصحة"
+        got, _ = _subject_at(tokens, verb_end, n, names, ctx, text, "ar")
+        return got if isinstance(got, Speaker) else _SKIP
+    if t.norm in AR_QUOTED:  # "ونقلت الوكالة عن وزير الخارجية قوله إن"
+        return _quoted_speaker(tokens, i, names, ctx, text)
+    if t.norm.endswith("ا") and t.norm.startswith("م") and forms(t.norm)[-1] in AR_VERBS:
+        return _SKIP  # "مضيفاً": the speaker of the sentence's verb, already attributed
+    if lang == "fa" or t.norm in FA_VERBS_ONE or verb_end == i + 2:
+        return _persian_speaker(tokens, i, names, ctx, text, last_end)
+    return _arabic_speaker(tokens, i, verb_end, names, ctx, text)
+
+
+def _quoted_speaker(tokens: list[Token], i: int, names: _Names, ctx: SpeakerContext, text: str) -> Speaker | str:
+    """"عن X قوله": X, between the last "عن" of the sentence and "قوله"."""
+    sentence = _sentence_start(tokens, i, CLAUSE_TOKENS)
+    an = next((k for k in range(i - 1, sentence - 1, -1) if tokens[k].norm == norm("عن")), None)
+    if an is None:
+        return _SKIP
+    got, end = _subject_at(tokens, an + 1, i, names, ctx, text, "ar")
+    return got if isinstance(got, Speaker) and end == i else _SKIP
 
 
 def _settle(got: Speaker | str | None, ctx: SpeakerContext, segment: int) -> Speaker | None:

@@ -307,12 +307,13 @@ def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str],
             if a is not None:
                 add(a, k + 1, "title")
     # the subject of a verb of saying: Arabic "وقال بيسكوف"; Persian "لاوروف گفت" at a clause start
-    from .attribution import FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu, _verb_at
+    from .attribution import AR_ACCORDING, AR_QUOTED, FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu, _verb_at
 
     for i, t in enumerate(tokens):
         if t.kind != "word":
             continue
-        if lang != "fa" and not t.norm.startswith("م") and _verb_at(tokens, i, lang) == i + 1:
+        if lang != "fa" and not t.norm.startswith("م") and t.norm not in AR_ACCORDING and t.norm not in AR_QUOTED \
+                and _verb_at(tokens, i, lang) == i + 1:
             j = i + 1
             if j < n and _name_word(tokens[j]) and not used[j] and not _definite(tokens[j]) \
                     and not _is_weekday(tokens[j]):
