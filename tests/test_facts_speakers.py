@@ -60,6 +60,9 @@ def _attribution_matches(ar: str, fa: str) -> tuple[list[tuple[str, str]], list[
     ("وزارت بهداشت غزه اعلام کرد در این حمله ۳۱ نفر شهید شدند.", "fa", "وزارت بهداشت غزه"),
     # a country that is the subject itself
     ("وأعلنت إيران إرسال طائرتي شحن محملتين بالمساعدات.", "ar", "إيران"),
+    # quoted through an agency, and "according to"
+    ("ونقلت وكالة الأنباء الرسمية عن وزير الخارجية العماني قوله إن المحادثات بناءة.", "ar", "وزير الخارجية العماني"),
+    ("وبحسب مركز الإحصاء الإيراني، بلغ معدل التضخم 38 في المئة.", "ar", "مركز الإحصاء الإيراني"),
 ])
 def test_the_speaker_is_the_subject(text, lang, speaker):
     assert _speakers([text], lang) == [speaker]
@@ -70,6 +73,7 @@ def test_the_speaker_is_the_subject(text, lang, speaker):
     ("أعلنت الوزارة أن عدد الزوار ارتفع.", "ar"),  # which ministry? none was named before
     ("رئیس فدراسیون این موفقیت را به ملت ایران تبریک گفت.", "fa"),  # congratulated: no statement reported
     ("وزیر امور خارجه در گفت‌وگو با همتای خود دیدار کرد.", "fa"),  # a conversation, not "said"
+    ("وارتفعت الأسعار بنسبة 30 في المئة، بحسب خبراء في السوق.", "ar"),  # "experts": no one in particular
 ])
 def test_no_attribution_without_a_speaker_or_a_statement(text, lang):
     assert _attributions([text], lang) == []
@@ -155,6 +159,14 @@ def test_speakers_compared_across_languages(ar, fa, shared, conflicts):
     got_shared, got_conflicts = _attribution_matches(ar, fa)
     assert got_shared == shared
     assert got_conflicts == conflicts
+
+
+def test_a_speaker_carried_over_from_an_earlier_sentence_never_conflicts():
+    ar = "وقالت منظمة الصحة العالمية إن الحالات ارتفعت. وأضاف البيان أن 212 شخصاً توفوا."
+    fa = "وزارت بهداشت یمن اعلام کرد موارد افزایش یافت. این وزارتخانه افزود: ۲۳۷ نفر جان باختند."
+    r = check_texts(ar, fa)
+    conflicts = [(r.left[m.left].text, r.right[m.right].text) for m in r.pairs[0].conflicts if m.kind == "attribution"]
+    assert conflicts == [("وقالت", "اعلام کرد")]  # not "وأضاف" / "افزود": each took the previous speaker
 
 
 @pytest.mark.parametrize(("a", "b", "relation"), [

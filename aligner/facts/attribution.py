@@ -1,8 +1,10 @@
 """Who is reported as saying something: verbs of saying, their subject, and who that speaker is.
 
-Verbs. Arabic (verb first): ``قال/أكد/أضاف/أشار/أعلن/صرح/أوضح/ذكر/شدد/نفى/رحب/حذر …`` and the participles
-``مضيفاً/مشيراً/مؤكداً``. Persian (verb last): ``گفت، افزود، تأکید کرد، اعلام کرد، اظهار داشت، خبر داد …``,
-``گفته است`` and ``به گفته X``; ``تبریک گفت`` (congratulated) and ``گفت‌وگو`` (a conversation) report no statement.
+Verbs. Arabic (verb first): ``قال/أكد/أضاف/أشار/أعلن/صرح/أوضح/ذكر/شدد/نفى/رحب/حذر …``, ``عن X قوله`` (quoting X)
+and ``بحسب X`` (according to X); the participles ``مضيفاً/مشيراً`` add no speaker of their own. Persian (verb last):
+``گفت، افزود، تأکید کرد، اعلام کرد، اظهار داشت، خبر داد …``, ``گفته است`` and ``به گفته X``; ``تبریک گفت``
+(congratulated) and ``گفت‌وگو`` (a conversation) report no statement. One speaker makes one attribution per sentence
+(``... خبر داد و گفت``).
 
 Subject. Arabic: the noun phrase right after the verb: a name (``وقال بيسكوف``), a title with its complements and
 the name after them (``قال رئيس غرفة التجارة المشتركة يحيى آل إسحاق إن``), a title alone (``وقال وزير الداخلية``),
@@ -10,18 +12,21 @@ a body (``وقالت منظمة الصحة العالمية``) or a country (``�
 ``وأشارت إلى``) the subject stands before the verb (``وكان وزير الزراعة قد أعلن``) or is the previous speaker.
 Persian: the first noun phrase of the sentence, after a source (``به گزارش ایرنا،``) and a leading adverbial
 (``در همین حال،``): a name and its apposition (``سید حمید حسینی، دبیرکل اتاق بازرگانی ...، گفت``), a title
-(``سخنگوی دولت ... اعلام کرد``), a body or a country; ``وی``/``او``, ``این وزارتخانه`` or no subject at all is the
+(``سخنگوی دولت ... اعلام کرد``), a body or a country; after an earlier verb of the sentence, the phrase after the
+last ``و`` (``... و وزیر جهاد کشاورزی افزود``); ``وی``/``او``, ``این وزارتخانه`` or no subject at all is the
 previous speaker.
 
 Speaker values (``Fact.value``): a person's name key (:func:`names.name_key`); ``role:…`` for a title or a body
 (:class:`Title`); ``place:…`` for a country or city speaking as one. A title alone is resolved to the name the
-document gave it earlier (``الناطق باسم الكرملين ديمتري بيسكوف`` … ``وأضاف الناطق``) or to the fuller title it
-stands for. A subject that is none of these (``أكد الزعيمان``), or a previous speaker more than two segments back,
+document gave it earlier (``الناطق باسم الكرملين ديمتري بيسكوف`` … ``وأضاف الناطق``) or to the fuller title or
+body it stands for (``محكمة العدل الدولية`` … ``وأكدت المحكمة``). A subject that is none of these (``أكد
+الزعيمان``, ``أعلنت الوزارة`` with no ministry named before), or a previous speaker more than two segments back,
 gives no attribution: an unknown speaker is never compared.
 
-Two speakers (:func:`speaker_relation`) are the same, different, or cannot be told apart, and only "different"
-makes a conflict: names against names, places against places, titles against titles (see :func:`title_relation`);
-a name against a title is never a conflict (the document may not say whose title it is).
+Two speakers (:func:`speaker_relation`) are the same, different, or cannot be told apart. Only speakers told apart
+with confidence conflict (:func:`speakers_conflict`): names against names, places against places, titles against
+titles by the office map of ``_lex`` (:func:`title_relation`), each named in its own sentence; a name against a
+title is never a conflict (whose title it is may be unsaid), nor is a vague speaker (an official, sources).
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ SENTENCE_END = frozenset(".!?\u061f:;\u061b")
 CLAUSE_TOKENS = 60
 TITLE_TOKENS = 14  # longest title phrase read ("معاون وزیر امور خارجه در امور حقوقی و بین‌المللی")
 PREVIOUS_REACH = 2  # a subject-less verb takes the previous speaker of this or the two segments before
+PREVIOUS_NOTE = "previous speaker"
 TITLE_LINKS = {norm(w) for w in ("باسم", "لشؤون", "شؤون", "للشؤون")}
 
 
@@ -153,6 +159,14 @@ def speaker_relation(a: str, b: str) -> str | None:
     if ka == "place":
         a, b = a[6:], b[6:]
     return "same" if same_name(a, b) else "different"
+
+
+def speakers_conflict(a: Fact, b: Fact) -> bool:
+    """Two attributions credit different speakers, both named in their own sentence: a speaker carried over from
+    an earlier sentence ("وأضاف", "وی افزود") may be the wrong antecedent, so it never makes a conflict."""
+    if PREVIOUS_NOTE in (a.note, b.note):
+        return False
+    return speaker_relation(a.value, b.value) == "different"
 
 
 def _value_kind(value: str) -> str:
@@ -628,7 +642,7 @@ def _settle(got: Speaker | str | None, ctx: SpeakerContext, segment: int) -> Spe
         return got
     if got in (_PREVIOUS, _NONE) and ctx.previous is not None and segment - ctx.previous_segment <= PREVIOUS_REACH:
         p = ctx.previous
-        return Speaker(p.value, p.surface, "previous speaker")
+        return Speaker(p.value, p.surface, PREVIOUS_NOTE)
     return None
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from ..align import Pair
 from ..text import Segment
 from ._lex import Token, tokenize
-from .attribution import SpeakerContext, extract_attributions, speaker_relation
+from .attribution import SpeakerContext, extract_attributions, speaker_relation, speakers_conflict
 from .dates import WEEKDAY_INDEX, DateContext, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
@@ -215,7 +215,7 @@ def conflict(a: Fact, b: Fact) -> str | None:
         return None
     if a.kind == "attribution":
         # only two speakers told apart with confidence conflict (a title against a name is unknown)
-        return f"{a.speaker} ≠ {b.speaker}" if speaker_relation(a.value, b.value) == "different" else None
+        return f"{a.speaker} ≠ {b.speaker}" if speakers_conflict(a, b) else None
     return None
 
 
