@@ -113,14 +113,14 @@ def normalise_table(table: dict) -> dict:
 _OFFICES = """
 president          post   رئيس الجمهورية|رئيس الدولة          رئیس جمهور|رئیس جمهوری|رئیسجمهور|رئیسجمهوری
 prime-minister     post   رئيس الوزراء|رئيس الحكومة           نخست وزیر|نخستوزیر
-head               post   رئيس|رئيسة                          رئیس|رئیس کل|مدیرعامل|مدیر عامل
+head               post   رئيس|رئيسة                          رئیس|رئیس کل
 spokesperson       post   متحدث|متحدثة|ناطق|ناطقة             سخنگو
 minister           post   وزير|وزيرة                          وزیر
 deputy             post   نائب|مساعد                          معاون|قائم مقام
 governor           post   محافظ|حاكم|والي                     استاندار|فرماندار
 ambassador         post   سفير|سفيرة                          سفیر
 secretary-general  post   أمين عام|امين عام                   دبیرکل|دبیر کل
-director           post   مدير|مديرة|مدير عام                 مدیر|مدیرکل|مدیر کل
+director           post   مدير|مديرة|مدير عام|مدير تنفيذي|رئيس تنفيذي  مدیر|مدیرکل|مدیر کل|مدیرعامل|مدیر عامل
 commander          post   قائد                                فرمانده
 leader             post   مرشد                                رهبر
 king               post   ملك|عاهل                            پادشاه
