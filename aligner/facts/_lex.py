@@ -177,3 +177,132 @@ def _number_words_fa() -> dict[str, tuple[str, int]]:
 
 
 NUMBER_WORDS = {"ar": _number_words_ar(), "fa": _number_words_fa()}
+
+
+# ----------------------------------------------------------------------------------------
+# Offices: the small bilingual map speakers' titles are compared by (see attribution.py)
+# ----------------------------------------------------------------------------------------
+# One row per concept: its key, its kind, then its Arabic and its Persian phrases ("|" between phrases; a phrase
+# is one or more words as news writes them, without the article ال or the Persian ezafe ی). Kinds:
+#   post   an office one person holds (spokesperson, minister, governor);
+#   body   an institution that speaks as one (ministry, organisation, court);
+#   field  what a post or body deals with (foreign affairs, health, trade);
+#   vague  no one in particular (an official, a source, the authorities): never compared;
+#   weak   a qualifier titles drop or add freely (world, national, joint, a province): ignored when comparing.
+# "کشور" (country) is the interior ministry only after وزیر / وزارت (attribution.parse_title sees to it).
+# A row holds only words that name the same office in both languages; a word missing here is kept as written
+# (see attribution.Title), so a rare title is compared by its spelling, not guessed.
+_OFFICES = """
+president          post   رئيس الجمهورية|رئيس الدولة          رئیس جمهور|رئیس جمهوری|رئیسجمهور|رئیسجمهوری
+prime-minister     post   رئيس الوزراء|رئيس الحكومة           نخست وزیر|نخستوزیر
+head               post   رئيس|رئيسة                          رئیس|رئیس کل
+spokesperson       post   متحدث|متحدثة|ناطق|ناطقة             سخنگو
+minister           post   وزير|وزيرة                          وزیر
+deputy             post   نائب|مساعد                          معاون|قائم مقام
+governor           post   محافظ|حاكم|والي                     استاندار|فرماندار
+ambassador         post   سفير|سفيرة                          سفیر
+secretary-general  post   أمين عام|امين عام                   دبیرکل|دبیر کل
+director           post   مدير|مديرة|مدير عام|مدير تنفيذي|رئيس تنفيذي  مدیر|مدیرکل|مدیر کل|مدیرعامل|مدیر عامل
+commander          post   قائد                                فرمانده
+leader             post   مرشد                                رهبر
+king               post   ملك|عاهل                            پادشاه
+representative     post   ممثل|ممثلة|مندوب                    نماینده
+envoy              post   مبعوث                               فرستاده
+adviser            post   مستشار                              مشاور
+attache            post   ملحق                                رایزن
+coach              post   مدرب                                مربی|سرمربی
+prosecutor         post   مدعي عام|نائب عام                   دادستان
+judge              post   قاضي                                قاضی
+official           vague  مسؤول|مسؤولون|مسؤولة|مسئول          مسئول|مسئولان|مقام|مقامات
+source             vague  مصدر|مصادر|وسائل إعلام              منبع|منابع|رسانهها
+authorities        vague  سلطات|منظمات|هيئات|جهات|أوساط        مسئولین|نهادها|سازمانها
+ministry           body   وزارة                               وزارت|وزارتخانه
+government         body   حكومة                               دولت
+organisation       body   منظمة|هيئة                          سازمان
+un                 body   أمم متحدة                           سازمان ملل|ملل متحد
+office             body   مكتب                                دفتر
+centre             body   مركز                                مرکز
+chamber            body   غرفة                                اتاق
+commission         body   مفوضية|لجنة                         کمیسیون|کمیساریا|کمیته
+council            body   مجلس|برلمان                         مجلس
+court              body   محكمة                               دادگاه|دیوان
+company            body   شركة                                شرکت
+movement           body   حركة                                جنبش
+army               body   جيش                                 ارتش
+police             body   شرطة                                پلیس
+bank               body   بنك|مصرف                            بانک
+agency             body   وكالة                               خبرگزاری
+society            body   جمعية                               جمعیت|انجمن
+federation         body   اتحاد                               فدراسیون|اتحادیه
+headquarters       body   مقر                                 ستاد
+university         body   جامعة                               دانشگاه
+team               body   منتخب|فريق                          تیم
+foreign            field  خارجية|شؤون خارجية                  امور خارجه|خارجه|خارجی
+interior           field  داخلية                              کشور
+health             field  صحة|صحية                            بهداشت|بهداشتی|بهداشت و درمان
+environment        field  بيئة                                محیط زیست|حفاظت محیط زیست
+trade              field  تجارة|تجاري|تجارية                  تجارت|تجاری|بازرگانی
+industry           field  صناعة                               صنعت|صنایع
+agriculture        field  زراعة                               کشاورزی|جهاد کشاورزی
+economy            field  اقتصاد|مالية                        اقتصاد|اقتصادی|امور اقتصادی|دارایی
+defence            field  دفاع                                دفاع
+oil                field  نفط                                 نفت
+energy             field  طاقة|كهرباء                         نیرو|انرژی
+election           field  انتخابات|انتخابية                   انتخابات
+media              field  إعلام|إعلامي|إعلامية                رسانه|رسانهای|اطلاع رسانی
+red-crescent       field  هلال أحمر                           هلال احمر
+justice            field  عدل|قضاء                            دادگستری|قوه قضاییه|قضاییه
+education          field  تعليم|تربية                         آموزش و پرورش|آموزش
+central            field  مركزي                               مرکزی
+world              weak   عالمي|عالمية|دولي|دولية             جهانی|بین المللی|بینالمللی
+national           weak   وطني|وطنية|قومي                     ملی|کشورمان
+joint              weak   مشترك|مشتركة                        مشترک
+high               weak   أعلى|عليا|عام|عامة|مستقلة           عالی|عمومی|کل
+region             weak   محافظة|مقاطعة|إقليم|ولاية|مدينة     استان|شهرستان|شهر
+"""
+
+
+def _office_rows() -> dict[str, dict[tuple[str, ...], tuple[str, str]]]:
+    """Per language ("ar", "fa"), each office phrase (normalised words) → (concept key, kind)."""
+    tables: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {"ar": {}, "fa": {}}
+    for line in _OFFICES.strip().splitlines():
+        key, kind, rest = line.split(None, 2)
+        ar, fa = re.split(r"\s{2,}", rest.strip(), maxsplit=1)  # a phrase may hold one space, columns two or more
+        for lang, column in (("ar", ar), ("fa", fa)):
+            for phrase in column.split("|"):
+                tables[lang][tuple(_bare(norm(w)) for w in phrase.split())] = (key, kind)
+    return tables
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+OFFICES = _office_rows()
+OFFICE_KINDS = {key: kind for table in OFFICES.values() for key, kind in table.values()}
+_OFFICE_LONGEST = max(len(k) for table in OFFICES.values() for k in table)
+
+
+@lru_cache(maxsize=1 << 16)
+def _office_forms(word: str) -> tuple[str, ...]:
+    """The forms an office word is looked up by: without clitics, and without the Persian ezafe (سخنگوی)."""
+    out = list(forms(word))
+    if word.endswith(("ای", "وی")) and len(word) > 3:  # the ezafe is written only after a long vowel
+        out.append(word[:-1])
+    return tuple(out)
+
+
+def office_at(tokens: list[Token], i: int, lang: str | None = None) -> tuple[str, str, int] | None:
+    """The office phrase of ``lang`` (both languages when None) starting at ``tokens[i]``, longest first:
+    (concept key, kind, end index) or None."""
+    tables = [OFFICES[lang]] if lang else [OFFICES["ar"], OFFICES["fa"]]
+    for size in range(min(_OFFICE_LONGEST, len(tokens) - i), 0, -1):
+        words = tokens[i:i + size]
+        if any(t.kind != "word" for t in words):
+            continue
+        for first in _office_forms(words[0].norm):
+            key = (first, *(_bare(t.norm) for t in words[1:]))
+            for table in tables:
+                if key in table:
+                    return (*table[key], i + size)
+    return None

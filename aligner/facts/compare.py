@@ -10,7 +10,7 @@ from functools import cached_property
 from ..align import Pair
 from ..text import Segment
 from ._lex import Token, tokenize
-from .attribution import SpeakerContext, extract_attributions, learn_roles
+from .attribution import SpeakerContext, extract_attributions, speaker_relation, speakers_conflict
 from .dates import WEEKDAY_INDEX, DateContext, article_date, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
@@ -73,7 +73,6 @@ def add_attributions(doc: DocumentFacts) -> None:
     found = []
     for seg, toks in doc.tokens.items():
         names = [f for f in doc.facts if f.kind == "name" and f.segment == seg]
-        learn_roles(toks, names, ctx, base=doc.seg_starts[seg])
         text = _Shifted(doc.texts[seg], doc.seg_starts[seg])
         found += extract_attributions(toks, text, names, lang=doc.lang, ctx=ctx, segment=seg, base=doc.seg_starts[seg])
     doc.facts.extend(found)
@@ -142,9 +141,8 @@ def relation(a: Fact, b: Fact) -> str | None:
 
 
 def _same_speaker(a: str, b: str) -> bool:
-    if a.startswith("role:") or b.startswith("role:"):
-        return a == b
-    return same_name(a, b)
+    """Two speaker values name one speaker: a name, a title or a body (see attribution.speaker_relation)."""
+    return speaker_relation(a, b) == "same"
 
 
 def _weekday_of(f: Fact) -> str | None:
@@ -229,9 +227,8 @@ def conflict(a: Fact, b: Fact) -> str | None:
                 return f"{a.value} ≠ {b.value}"
         return None
     if a.kind == "attribution":
-        if a.value.startswith("role:") != b.value.startswith("role:"):
-            return None  # a title on one side, a name on the other: unknown, not a conflict
-        return f"{a.speaker} ≠ {b.speaker}"
+        # only two speakers told apart with confidence conflict (a title against a name is unknown)
+        return f"{a.speaker} ≠ {b.speaker}" if speakers_conflict(a, b) else None
     return None
 
 

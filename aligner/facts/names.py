@@ -29,7 +29,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from ._lex import COMMA, Token, forms, norm, overlapped
+from ._lex import COMMA, Token, forms, norm, office_at, overlapped
 from .model import Fact
 
 T = TypeVar("T")
@@ -158,13 +158,78 @@ CHAIN = {norm(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو
 
 
 def _is_title(tok: Token) -> bool:
-    return tok.kind == "word" and (tok.norm in TITLE_K or any(f in TITLE_K for f in forms(tok.norm)[1:2]))
+    return tok.kind == "word" and (tok.norm in TITLE_K or any(f in TITLE_K for f in forms(tok.norm)[1:2])
+                                   or _office_kind(tok) == "post")
+
+
+def _office_kind(tok: Token) -> str | None:
+    """The kind of the one-word office (post, body, field, vague, weak) ``tok`` is, if any."""
+    if tok.kind != "word":
+        return None
+    found = office_at([tok], 0)
+    return found[1] if found else None
 
 
 def _nisba(tok: Token) -> bool:
     """An Arabic adjective of origin after a title: الروسي، الإيرانية (not a name)."""
     w = tok.norm
     return w.startswith(("ال", "وال")) and (w.endswith("ی") or w.endswith("یه") or w.endswith("ین"))
+
+
+def _definite(tok: Token) -> bool:
+    return tok.norm.startswith(("ال", "لل", "وال"))
+
+
+def _name_word(tok: Token) -> bool:
+    """A word that can be part of a person's name: not a function word, title, office, place or stock subject."""
+    return (_wordlike(tok) and not _is_title(tok) and _office_kind(tok) is None and not _is_place(tok)
+            and tok.norm not in SUBJECT_STOP)
+
+
+def _after_title(tokens: list[Token], i: int, known: set[str]) -> int | None:
+    """Arabic: where the name after the title at ``tokens[i]`` and its complements starts, if anywhere.
+
+    A word without the article governs the next word (``محافظ كرمانشاه``, ``رئيس غرفة التجارة``): that word is
+    a complement, not a name, unless it is a given name; after a definite complement (``وزير الخارجية الإيراني``)
+    the first other word starts the name."""
+    n = len(tokens)
+    construct = not _definite(tokens[i])
+    j, steps = i + 1, 0
+    while j < n and steps < 10:
+        u = tokens[j]
+        if u.kind == "punct" and u.text in COMMA:
+            j, steps, construct = j + 1, steps + 1, False
+            continue
+        if u.kind != "word" or u.norm in STOP_K:
+            return None
+        office = _office_kind(u)
+        if construct and not _is_given(u) or office or _is_title(u) or u.norm in LINK_K or forms(u.norm)[-1] in LINK_K \
+                or _definite(u) and name_key(u.norm) not in known or _nisba(u):
+            construct = office in ("post", "body", "weak", "vague") and not _definite(u)
+            j, steps = j + 1, steps + 1
+            continue
+        return j
+    return None
+
+
+def _before_title(tokens: list[Token], i: int, known: set[str], used: list[bool]) -> tuple[int | None, int]:
+    """Persian: the name before the title at ``tokens[i]``: "دیمیتری پسکوف سخنگوی", "پرویز چگینی، معاون" (one
+    or two words), "سید حمید حسینی، دبیرکل" (up to four before an apposition's comma); the name must open its
+    sentence or clause (not "به گفته وزیر", "به گزارش ایسنا، سخنگوی")."""
+    k = i - 1
+    comma = tokens[k].kind == "punct" and tokens[k].text in COMMA
+    if comma:
+        k -= 1
+    if k < 0 or not _name_word(tokens[k]) or used[k]:
+        return None, k
+    a = k
+    if comma:
+        while a - 1 >= 0 and k - a < 3 and _name_word(tokens[a - 1]) and not used[a - 1]:
+            a -= 1
+    elif k - 1 >= 0 and _name_word(tokens[k - 1]) and (_is_given(tokens[k - 1]) or name_key(tokens[k - 1].norm) in known):
+        a = k - 1
+    boundary = a == 0 or tokens[a - 1].kind == "punct" or tokens[a - 1].norm == "و"
+    return (a if boundary else None), k
 
 
 def _wordlike(tok: Token) -> bool:
@@ -194,9 +259,10 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
             j += 2
             words += 1
             continue
-        if words == 1 or name_key(t.norm) in known or _is_given(tokens[j - 1]) and _is_given(t):
-            # second word: a surname (also "الحديثي", "آل خليفة"); a third only when known
-            if words >= 2 and name_key(t.norm) not in known:
+        two_given = words == 2 and _is_given(tokens[i]) and _is_given(tokens[j - 1])  # "محمد رضا فرزين"
+        if words == 1 or two_given or name_key(t.norm) in known or _is_given(tokens[j - 1]) and _is_given(t):
+            # second word: a surname (also "الحديثي", "آل خليفة"); a third only when known or after two given names
+            if words >= 2 and name_key(t.norm) not in known and not two_given:
                 break
             if _is_place(t) and words >= 1 and not name_key(t.norm) in known:
                 break
@@ -232,46 +298,25 @@ def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str],
     for i, t in enumerate(tokens):
         if not _is_title(t):
             continue
-        j = i + 1
-        steps = 0
-        while j < n and steps < 7:
-            u = tokens[j]
-            if u.kind == "punct" and u.text in COMMA:
-                j += 1
-                steps += 1
-                continue
-            if u.kind != "word" or u.norm in STOP_K:
-                break
-            if _is_title(u) or u.norm in LINK_K or forms(u.norm)[-1] in LINK_K or u.norm.startswith(("ال", "لل", "وال")) and not (name_key(u.norm) in known) or _nisba(u):
-                j += 1
-                steps += 1
-                continue
-            if lang == "ar" and not used[j]:
+        if lang == "ar":
+            j = _after_title(tokens, i, known)
+            if j is not None and not used[j]:
                 add(j, _extend_name(tokens, j, known=known), "title")
-            break
-        if lang == "fa" and i >= 1:
-            # "دیمیتری پسکوف سخنگوی", "پرویز چگینی، معاون": one or two words before the title
-            k = i - 1
-            if tokens[k].kind == "punct" and tokens[k].text in COMMA:
-                k -= 1
-            if k >= 0 and _wordlike(tokens[k]) and not used[k] and not _is_title(tokens[k]):
-                a = k
-                if k - 1 >= 0 and _wordlike(tokens[k - 1]) and (_is_given(tokens[k - 1]) or name_key(tokens[k - 1].norm) in known):
-                    a = k - 1
-                boundary = a == 0 or tokens[a - 1].kind == "punct" or tokens[a - 1].norm in STOP_K
-                if boundary:
-                    add(a, k + 1, "title")
+        elif i >= 1:
+            a, k = _before_title(tokens, i, known, used)
+            if a is not None:
+                add(a, k + 1, "title")
     # the subject of a verb of saying: Arabic "وقال بيسكوف"; Persian "لاوروف گفت" at a clause start
-    from .attribution import AR_VERBS, FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu
+    from .attribution import AR_ACCORDING, AR_QUOTED, FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu, _verb_at
 
     for i, t in enumerate(tokens):
         if t.kind != "word":
             continue
-        if lang != "fa" and (t.norm in AR_VERBS or (t.norm[:1] in "وف" and t.norm[1:] in AR_VERBS)) and not t.norm.startswith("م"):
+        if lang != "fa" and not t.norm.startswith("م") and t.norm not in AR_ACCORDING and t.norm not in AR_QUOTED \
+                and _verb_at(tokens, i, lang) == i + 1:
             j = i + 1
-            if j < n and _wordlike(tokens[j]) and not used[j] and not _is_title(tokens[j]) \
-                    and not tokens[j].norm.startswith(("ال", "لل", "وال")) and not _is_weekday(tokens[j]) \
-                    and tokens[j].norm not in SUBJECT_STOP:
+            if j < n and _name_word(tokens[j]) and not used[j] and not _definite(tokens[j]) \
+                    and not _is_weekday(tokens[j]):
                 add(j, _extend_name(tokens, j, known=known), "subject")
         if lang == "fa":
             two = i + 1 < n and (t.norm, tokens[i + 1].norm) in FA_VERBS_TWO
