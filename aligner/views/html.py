@@ -275,8 +275,8 @@ class PageFacts:
         signs = "".join(f'<span class="fm-key"><b class="fm {MARKER_CLASSES[sign[0]]}">{escape(sign)}</b> {label}</span> '
                         for sign, label in (("≠", "differ"), ("<", "only left"), (">", "only right"), ("=N", "N agree")))
         return (f'<p class="legend facts-legend">facts: {signs}(num date name attr); in the text '
-                '<mark class="fact f-number conflict">in conflict</mark> <mark class="fact f-number shared">shared</mark> '
-                '<mark class="fact f-number only">nowhere in the other article</mark>; hover a fact for its value; '
+                '<mark class="fact key conflict">in conflict</mark> <mark class="fact key shared">shared</mark> '
+                '<mark class="fact key only">nowhere in the other article</mark>; hover a fact for its value; '
                 '<a href="#facts">Facts</a> below.</p>')
 
     def row_markers(self, left: tuple[int, ...], right: tuple[int, ...]) -> str:
