@@ -68,7 +68,8 @@ def news_facts(*, across: bool = True) -> FactReport:
                                       Match("attribution", L_SAID, R_SAID, "same-speaker")]),
         PairFacts((2,), (3,), conflicts=[DAMAGE]),
     ]
-    return FactReport(FACTS_LEFT, FACTS_RIGHT, pairs, [L_INJURED, L_DAMAGE, L_KM], [R_INJURED, R_DAMAGE],
+    # copies of the fact lists: tests replace facts in them
+    return FactReport(list(FACTS_LEFT), list(FACTS_RIGHT), pairs, [L_INJURED, L_DAMAGE, L_KM], [R_INJURED, R_DAMAGE],
                       conflicts=[INJURED] if across else [])
 
 

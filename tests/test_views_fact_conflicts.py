@@ -12,14 +12,14 @@ import subprocess
 import pytest
 
 from aligner.cli import render
-from aligner.facts import Match, check_facts
+from aligner.facts import Match, PairFacts, check_facts
 from aligner.facts.markers import conflicts, document_details, in_conflict, one_sided
 from aligner.views.diff import render_diff
 from aligner.views.safe import closers
 from aligner.views.tsv import render_tsv
 from aligner.views.width import display_width
 from golden.make import load_report
-from news_facts_report import LEFT, RIGHT, news_facts, news_report, with_facts
+from news_facts_report import LEFT, news_facts, news_report, with_facts
 
 CONTROLS = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -156,6 +156,17 @@ def test_diff_comment_lines_follow_their_pair_and_end_the_hunk():
     assert " " + pair_note in body and body[-1] == " " + across_note
     at = body.index(" " + pair_note)
     assert body[at - 2].startswith(" [ar 2 ~] ") and body[at - 1].startswith(" [fa 3 ~] ")  # right after its pair
+    old = sum(line[0] in " -" for line in body)
+    new = sum(line[0] in " +" for line in body)
+    assert header.startswith(f"@@ -1,{old} +1,{new} @@") and header.endswith("; 2 fact conflicts")
+
+
+def test_diff_conflict_of_a_pair_without_a_row_of_its_own_ends_the_hunk():
+    """A ``covers`` pair (a segment said elsewhere) has no row of the pairs: its conflict still shows, at the end."""
+    F = news_facts(across=False)
+    F.pairs.append(PairFacts((3,), (2,), conflicts=[Match("number", 5, 3, "5 km ≠ 120 person")]))
+    header, body = _hunk(render_diff(news_report(F)))
+    assert body[-1] == " # ≠ number: [ar 3] «5 كيلومترات» (5 km) ≠ [fa 2] «۱۲۰ نفر» (120 person)"
     old = sum(line[0] in " -" for line in body)
     new = sum(line[0] in " +" for line in body)
     assert header.startswith(f"@@ -1,{old} +1,{new} @@") and header.endswith("; 2 fact conflicts")

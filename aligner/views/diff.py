@@ -10,15 +10,18 @@ The first line carries the signature (viewers ignore lines before ``---``);
 the hunk header counts lines like a real diff, so viewers parse it. Text is in
 logical order; colour (``-`` red, ``+`` green) only when asked.
 
-When the report carries facts, each conflict is a comment line, a context line
-whose text starts with ``#`` (``git apply``, ``patch`` and the viewers read it as
-one more line of the hunk, and the hunk header counts it): a pair's conflicts
-right after the pair's lines (a ``covers`` pair's at the end), ``# ≠ number: [ar 7] «120 مليون دولار» (120000000 usd)
-≠ [fa 4] «۱۵۰ میلیون دلار» (150000000 usd)``, with each fact's segment, both facts as
-written and their canonical values; the conflicts across unpaired sentences
-(``# ≠ number, unpaired sentences: [ar 0] … ≠ [fa 5] …``) at the end of the hunk.
-The hunk header then ends with the number of fact conflicts. In colour they are
-magenta. A report without facts, or without conflicts, is listed as before.
+When the report carries facts, each fact conflict is a comment line: a context
+line whose text starts with ``#``, so that ``patch``, ``git apply`` and the viewers
+read it as one more line of the hunk (the hunk header counts it). A pair's
+conflicts follow the pair's lines (a ``covers`` pair's go to the end)::
+
+     # ≠ number: [ar 7] «120 مليون دولار» (120000000 usd) ≠ [fa 4] «۱۵۰ میلیون دلار» (150000000 usd)
+
+naming each fact's segment, both facts as written and their canonical values; the
+conflicts across unpaired sentences (``# ≠ number, unpaired sentences: [ar 0] … ≠
+[fa 5] …``) end the hunk, whose header then ends with the number of fact conflicts
+(``; 2 fact conflicts``). In colour they are magenta. A report without facts, or
+without conflicts, is listed as before.
 """
 
 from __future__ import annotations
