@@ -302,6 +302,8 @@ class _Cells(HTMLParser):
             self.rows[-1][2].append([a, []])
         elif tag == "span" and a.get("class") == "text":
             self._in_text = True
+            self.texts.append("")  # one text per span, whatever marks split it into
+            self.rows[-1][2][-1][1].append("")
         elif tag == "code" and a.get("class") == "signature":
             self._in_sig = True
 
@@ -315,8 +317,8 @@ class _Cells(HTMLParser):
 
     def handle_data(self, data):
         if self._in_text:
-            self.texts.append(data)
-            self.rows[-1][2][-1][1].append(data)
+            self.texts[-1] += data
+            self.rows[-1][2][-1][1][-1] += data
         if self._in_sig:
             self.signature += data
 

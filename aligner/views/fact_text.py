@@ -4,9 +4,11 @@ Row markers are :func:`aligner.facts.pair_markers` with the kind shortened so th
 narrow column (``≠num``, ``<date``, ``>name``, ``<attr``, ``=3``); the header's legend
 explains them. The details section (after the table) lists the conflicts first — each with
 the pair's segment ids, the kind and both facts as written with their canonical values —
-then, per article, the facts the other article has nowhere (facts already shown as a
-conflict are not repeated; a fact repeated in one article is listed once with all its
-segment ids).
+then the conflicts across unpaired sentences (``FactReport.conflicts``: two sentences that
+are not a pair but speak of the same matter), the same way, marked ``(unpaired sentences)``
+and with each fact's own segment id; then, per article, the facts the other article has
+nowhere (facts already shown in a conflict are not repeated; a fact repeated in one article
+is listed once with all its segment ids).
 
 With ``bidi="app"`` every wrapped line of the section is put in visual order as a
 left-to-right line, each fact's text isolated as right-to-left (U+2067 … U+2069, then an
@@ -19,7 +21,7 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from ..facts.markers import pair_markers
+from ..facts.markers import conflicts, one_sided, pair_markers
 from .bidi import visual_lines
 from .rows import lang_label
 from .safe import closed_line, safe
@@ -95,30 +97,24 @@ class FactsSection:
         t.append(f" ({gloss})", style="dim")
         return t
 
-    def conflict_lines(self) -> tuple[list[Text], set[int], set[int]]:
-        F = self.facts
-        lines, used_l, used_r = [], set(), set()
-        order = sorted(range(len(F.pairs)), key=lambda i: (min(F.pairs[i].left_segments, default=-1), i))
-        for i in order:
-            p = F.pairs[i]
-            for m in p.conflicts:
-                a, b = F.left[m.left], F.right[m.right]
-                used_l.add(m.left)
-                used_r.add(m.right)
-                t = Text(f"≠ {m.kind}", style=CONFLICT_STYLE)
-                t.append(f"  left {_ids(p.left_segments)} ")
-                t.append_text(self.describe(a))
-                t.append(" ≠ ", style=CONFLICT_STYLE)
-                t.append(f"right {_ids(p.right_segments)} ")
-                t.append_text(self.describe(b))
-                lines.append(t)
-        return lines, used_l, used_r
+    def conflict_lines(self) -> list[Text]:
+        """One line per conflict: a pair's, then those across unpaired sentences."""
+        lines = []
+        for c in conflicts(self.facts):
+            t = Text(f"≠ {c.kind}", style=CONFLICT_STYLE)
+            if c.unpaired:
+                t.append(" (unpaired sentences)", style=CONFLICT_STYLE)
+            t.append(f"  left {_ids(c.left_segments)} ")
+            t.append_text(self.describe(c.left))
+            t.append(" ≠ ", style=CONFLICT_STYLE)
+            t.append(f"right {_ids(c.right_segments)} ")
+            t.append_text(self.describe(c.right))
+            lines.append(t)
+        return lines
 
-    def one_sided_lines(self, facts, indexes, skip: set[int], sign: str) -> list[Text]:
+    def one_sided_lines(self, facts, indexes, sign: str) -> list[Text]:
         groups: dict[tuple[str, str, str], list] = {}
         for i in indexes:
-            if i in skip:
-                continue
             f = facts[i]
             groups.setdefault((f.kind, f.text, f.value), []).append(f)
         by_kind: dict[str, list[Text]] = {}
@@ -138,17 +134,17 @@ class FactsSection:
 
     def entries(self) -> list[Text]:
         F, r = self.facts, self.report
-        conflicts, used_l, used_r = self.conflict_lines()
-        left = self.one_sided_lines(F.left, F.left_only, used_l, "<")
-        right = self.one_sided_lines(F.right, F.right_only, used_r, ">")
-        n_left = len([i for i in F.left_only if i not in used_l])
-        n_right = len([j for j in F.right_only if j not in used_r])
+        found = self.conflict_lines()
+        only_l, only_r = one_sided(F)
+        left = self.one_sided_lines(F.left, only_l, "<")
+        right = self.one_sided_lines(F.right, only_r, ">")
         head = Text("Facts", style="bold")
         head.append(f"  {len(F.left)} found left, {len(F.right)} right  ·  ")
-        head.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}",
-                    style=CONFLICT_STYLE if conflicts else "")
-        head.append(f"  ·  {n_left} only left  ·  {n_right} only right")
-        out = [head, *conflicts]
+        head.append(f"{len(found)} conflict{'s' if len(found) != 1 else ''}", style=CONFLICT_STYLE if found else "")
+        if F.conflicts:
+            head.append(f" ({len(F.conflicts)} across unpaired sentences)", style=CONFLICT_STYLE)
+        head.append(f"  ·  {len(only_l)} only left  ·  {len(only_r)} only right")
+        out = [head, *found]
         if left:
             out.append(Text(f"only left ({lang_label(r.left.lang)}), nowhere in the right article:"))
             out += left

@@ -6,14 +6,39 @@ text view (:mod:`.rows`); every cell with text has ``dir`` and ``lang`` (text
 stays in logical order; the browser does the bidi and the shaping); each kind
 has a colour and a textual marker; a pair's score and margin are in the
 ``title`` of its row (shown on hover), and the signature is in the footer.
+
+When the report carries facts (:mod:`aligner.facts`), the page also shows them:
+
+- under each pair's kind marker, its fact markers as in the text view (``≠num``,
+  ``<date``, ``>name``, ``=3``; :func:`.fact_text.short_markers`), each with the
+  pair's facts of that marker in its ``title``;
+- each fact inside the sentence text, by its offsets (``Fact.start``/``end``), as a
+  ``<mark class="fact f-<kind> <status>">`` whose ``title`` gives the kind, the
+  canonical value and what it is matched with; the status is ``conflict`` (in a
+  conflict of its pair or across unpaired sentences), ``shared``, ``only`` (the other
+  article has it nowhere) or none. Marks nest or stand apart: a fact whose span
+  crosses one already marked (earlier, or longer at the same start) is not marked,
+  and is still listed in the Facts section;
+- a Facts section after the table: the conflicts (a pair's, then those across
+  unpaired sentences), each with both segment ids (links to the sentences), the kind
+  and both facts as written with their canonical values, then per article the facts
+  the other article has nowhere (a conflict's facts are not repeated there).
+
+Every piece of article text is escaped by :func:`escape` (marks split a sentence into
+pieces: each piece's controls are made visible, and the bidi left open by the whole
+sentence is closed once at its end, as without marks). A report without facts renders
+exactly as before.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from html import escape as _html_escape
 
+from ..facts.markers import conflicts, describe, gloss, one_sided, pair_details, pair_markers
+from .fact_text import has_facts, pair_index, short_markers
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, lang_label, ordered_rows
-from .safe import safe
+from .safe import closers, safe, visible
 
 
 def escape(text: str) -> str:
@@ -49,12 +74,34 @@ footer { margin-top: 1em; color: #555; font-size: .85em; } footer code { word-br
 @media print { td.empty { background: none; } }
 """
 
+FACT_CSS = """
+table.report.with-facts col.mark { width: 4.6em; }
+td.mark .fm { display: block; font-size: .8em; }
+.fm.differ { color: #a21caf; } .fm.left { color: #c62828; font-weight: normal; } .fm.right { color: #0b7285; font-weight: normal; }
+.fm.agree { color: #1a7f37; font-weight: normal; }
+mark.fact { background: none; color: inherit; border-bottom: 2px solid #888; padding: 0 .05em; }
+mark.f-number { border-bottom-color: #3451b2; } mark.f-date { border-bottom-color: #1a7f37; }
+mark.f-name { border-bottom-color: #9a6700; } mark.f-attribution { border-bottom-color: #7c3aed; border-bottom-style: dotted; }
+mark.fact.only { border-bottom-style: dashed; }
+mark.fact.conflict { background: #f5c6f1; border-bottom: 3px solid #a21caf; }
+section.facts { margin-top: 1.5em; } section.facts h2 { font-size: 1.15em; margin: 0 0 .3em; }
+section.facts h3 { font-size: 1em; margin: 1em 0 .3em; }
+ol.conflicts { padding-left: 1.6em; } ol.conflicts li { margin: .35em 0; }
+.fkind { font-family: monospace; font-weight: bold; color: #a21caf; } .where { color: #a21caf; font-style: italic; }
+bdi.fact { font-weight: bold; } .value { color: #555; font-size: .9em; }
+dl.one-sided { display: grid; grid-template-columns: max-content auto; gap: .25em .8em; margin: 0; }
+dl.one-sided dt { font-family: monospace; } dl.one-sided dd { margin: 0; }
+"""
+MARKER_CLASSES = {"≠": "differ", "<": "left", ">": "right", "=": "agree"}
+STATUS_TEXT = {"conflict": "in conflict", "shared": "shared", "only": "nowhere in the other article"}
+
 
 def render_html(report, *, show_scores: bool = False, partial_below: float = PARTIAL_BELOW) -> str:
     r, s = report, report.summary
     rows = ordered_rows(r, partial_below=partial_below)
     counts = {k: sum(row.kind == k for row in rows) for k in LABELS}
     left_name, right_name = lang_label(r.left.lang), lang_label(r.right.lang)
+    facts = PageFacts(r) if has_facts(r) else None
     title = f"aligner: {r.left.path or 'left'} ↔ {r.right.path or 'right'}"
     out = [
         "<!DOCTYPE html>",
@@ -64,7 +111,7 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="aligner">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{FACT_CSS if facts else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -86,10 +133,12 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
                   if k != "covered" or counts["covered"])
         + " * counterpart elsewhere in the right article; hover a row for its score.</p>",
     ]
+    if facts:
+        out.append(facts.legend())
     out += [f'<p class="note">note: {escape(w)}</p>' for w in r.warnings]
     out += [
         "</header>",
-        '<table class="report">',
+        f'<table class="report{" with-facts" if facts else ""}">',
         '<colgroup><col class="mark"><col class="left"><col class="right">' + ('<col class="score">' if show_scores else "") + "</colgroup>",
         "<thead><tr><th>kind</th>"
         f"<th>{escape(left_name)} (left)</th><th>{escape(right_name)} (right)</th>"
@@ -97,20 +146,27 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
         + "</tr></thead>",
         "<tbody>",
     ]
+    left_marks = facts.marks("left") if facts else None
+    right_marks = facts.marks("right") if facts else None
     for row in rows:
         tip = LABELS[row.kind] + (f" · score {row.score:.4f} · margin {row.margin:.4f}" if row.score is not None else "")
         if row.moved:
             tip += " · counterpart elsewhere in the right article"
         mark = MARKERS[row.kind] + ("*" if row.moved else "")
-        cells = [f'<td class="mark" title="{escape(tip)}">{escape(mark)}</td>']
-        cells.append(_cell(r.left, row.left, "left", tip) if row.left or not row.covered_by else _see(row.covered_by, "left"))
-        cells.append(_cell(r.right, row.right, "right", tip) if row.right or not row.covered_by else _see(row.covered_by, "right"))
+        fact_markers = facts.row_markers(row.left, row.right) if facts else ""
+        cells = [f'<td class="mark" title="{escape(tip)}">{escape(mark)}{fact_markers}</td>']
+        cells.append(_cell(r.left, row.left, "left", tip, left_marks) if row.left or not row.covered_by else _see(row.covered_by, "left"))
+        cells.append(_cell(r.right, row.right, "right", tip, right_marks) if row.right or not row.covered_by else _see(row.covered_by, "right"))
         if show_scores:
             cells.append(f'<td class="score">{row.score:.2f}</td>' if row.score is not None else '<td class="score"></td>')
         out.append(f'<tr class="{row.kind}" title="{escape(tip)}">' + "".join(cells) + "</tr>")
     out += [
         "</tbody>",
         "</table>",
+    ]
+    if facts:
+        out += facts.section()
+    out += [
         f'<footer><p>signature <code class="signature">{escape(r.signature)}</code></p></footer>',
         "</body>",
         "</html>",
@@ -124,13 +180,190 @@ def _see(ids: tuple[int, ...], role: str) -> str:
     return f'<td class="{role} empty see">{escape(MARKERS["covered"])} {links}</td>'
 
 
-def _cell(side, ids: tuple[int, ...], role: str, tip: str) -> str:
-    if not ids:
-        return f'<td class="{role} empty"></td>'
+def _direction(side) -> tuple[str, str]:
+    """The ``dir`` value and the `` lang`` attribute (or nothing) of text from ``side``."""
     direction = "rtl" if side.lang in ("ar", "fa") else "auto"
     lang = f' lang="{escape(side.lang)}"' if side.lang != "und" else ""
+    return direction, lang
+
+
+def _cell(side, ids: tuple[int, ...], role: str, tip: str, marks: dict[int, list[Span]] | None = None) -> str:
+    if not ids:
+        return f'<td class="{role} empty"></td>'
+    direction, lang = _direction(side)
     segs = "".join(
-        f'<p class="seg" id="{role}-{i}"><span class="id">[{i}]</span> <span class="text">{escape(side.segments[i].text)}</span></p>'
+        f'<p class="seg" id="{role}-{i}"><span class="id">[{i}]</span> '
+        f'<span class="text">{highlighted(side.segments[i].text, marks.get(i, [])) if marks else escape(side.segments[i].text)}</span></p>'
         for i in ids
     )
     return f'<td class="{role} text" dir="{direction}"{lang} title="{escape(tip)}">{segs}</td>'
+
+
+# ------------------------------------------------------------------------------------------ facts
+
+Span = tuple[int, int, str]  # start, end (offsets in the segment text), the opening tag
+
+
+def nested(spans: list[Span], length: int) -> list[Span]:
+    """The spans that can be marked in a text ``length`` long, in document order: empty or
+    out-of-range spans are dropped, and so is a span that crosses one kept before it (spans
+    are taken by start, the longer first), so the kept ones nest or stand apart."""
+    kept, open_ends = [], []
+    for start, end, tag in sorted(spans, key=lambda sp: (sp[0], -sp[1])):
+        if not 0 <= start < end <= length:
+            continue
+        while open_ends and open_ends[-1] <= start:
+            open_ends.pop()
+        if open_ends and end > open_ends[-1]:
+            continue  # crosses the innermost open span
+        kept.append((start, end, tag))
+        open_ends.append(end)
+    return kept
+
+
+def highlighted(text: str, spans: list[Span]) -> str:
+    """``text`` escaped as :func:`escape` escapes it, with each span's text wrapped in its tag and ``</mark>``."""
+    def pieces(a: int, b: int) -> str:  # offsets are in the text: make controls visible piece by piece
+        return _html_escape(visible(text[a:b]))
+
+    out, pos, open_ends = [], 0, []
+    for start, end, tag in nested(spans, len(text)):
+        while open_ends and open_ends[-1] <= start:
+            out += [pieces(pos, open_ends[-1]), "</mark>"]
+            pos = open_ends.pop()
+        out += [pieces(pos, start), tag]
+        pos = start
+        open_ends.append(end)
+    while open_ends:
+        out += [pieces(pos, open_ends[-1]), "</mark>"]
+        pos = open_ends.pop()
+    out += [pieces(pos, len(text)), _html_escape(closers(visible(text)))]
+    return "".join(out)
+
+
+class PageFacts:
+    """The report's facts as the page shows them: row markers, marks in the text, the Facts section."""
+
+    def __init__(self, report) -> None:
+        self.report = report
+        self.facts = F = report.facts
+        self.index = pair_index(F)
+        self.conflicts = conflicts(F)
+        self.only = one_sided(F)
+        # what each fact is matched with, for the title of its mark
+        self.notes: dict[str, dict[int, list[str]]] = {"left": defaultdict(list), "right": defaultdict(list)}
+        self.status: dict[str, dict[int, str]] = {"left": {}, "right": {}}
+        for p in F.pairs:
+            for m in p.shared:
+                self._relate(m.left, m.right, "shared", "=", f" ({m.relation})")
+        for c in self.conflicts:
+            self._relate(c.match.left, c.match.right, "conflict", "≠", " (unpaired sentences)" if c.unpaired else "")
+        for role, only in zip(("left", "right"), self.only):
+            for i in only:
+                self.status[role].setdefault(i, "only")
+
+    def _relate(self, i: int, j: int, status: str, sign: str, extra: str) -> None:
+        F = self.facts
+        for role, k, other_role, other in (("left", i, "right", F.right[j]), ("right", j, "left", F.left[i])):
+            if self.status[role].get(k) != "conflict":
+                self.status[role][k] = status
+            self.notes[role][k].append(f"{sign} {other_role} [{other.segment}] {describe(other)}{extra}")
+
+    # -- the table -----------------------------------------------------------------------------
+
+    def legend(self) -> str:
+        signs = "".join(f'<span class="fm-key"><b class="fm {MARKER_CLASSES[sign[0]]}">{escape(sign)}</b> {label}</span> '
+                        for sign, label in (("≠", "differ"), ("<", "only left"), (">", "only right"), ("=N", "N agree")))
+        return (f'<p class="legend facts-legend">facts: {signs}(num date name attr); in the text '
+                '<mark class="fact key conflict">in conflict</mark> <mark class="fact key shared">shared</mark> '
+                '<mark class="fact key only">nowhere in the other article</mark>; hover a fact for its value; '
+                '<a href="#facts">Facts</a> below.</p>')
+
+    def row_markers(self, left: tuple[int, ...], right: tuple[int, ...]) -> str:
+        """The fact markers under a pair's kind marker, each with its facts in the title."""
+        i = self.index.get((left, right))
+        if i is None:
+            return ""
+        details = pair_details(self.facts, i)
+        out = []
+        for full, marker in zip(pair_markers(self.facts, i), short_markers(self.facts, i)):
+            sign = full[0]
+            # the detail lines behind the marker: "≠ number: …" for ≠number, every "= …" for =N
+            lines = [d for d in details if d[0] == "="] if sign == "=" else [d for d in details if d.startswith(f"{sign} {full[1:]}:")]
+            title = "&#10;".join(escape(line) for line in lines)
+            out.append(f'<span class="fm {MARKER_CLASSES[sign]}" title="{title}">{escape(marker)}</span>')
+        return "".join(out)
+
+    def marks(self, role: str) -> dict[int, list[Span]]:
+        """Segment id -> the spans of its facts, each with its ``<mark>`` tag."""
+        facts = self.facts.left if role == "left" else self.facts.right
+        out: dict[int, list[Span]] = defaultdict(list)
+        for k, f in enumerate(facts):
+            status = self.status[role].get(k, "")
+            title = _fact_title(f) + "".join(f" · {note}" for note in self.notes[role].get(k, []))
+            if status == "only":
+                title += f" · {STATUS_TEXT['only']}"
+            cls = f"fact f-{escape(f.kind)}" + (f" {status}" if status else "")
+            out[f.segment].append((f.start, f.end, f'<mark class="{cls}" title="{escape(title)}">'))
+        return out
+
+    # -- the Facts section ---------------------------------------------------------------------
+
+    def section(self) -> list[str]:
+        F, r = self.facts, self.report
+        only_l, only_r = self.only
+        unpaired = sum(c.unpaired for c in self.conflicts)
+        n = len(self.conflicts)
+        out = [
+            '<section class="facts" id="facts">',
+            "<h2>Facts</h2>",
+            f'<p class="facts-summary">{len(F.left)} found left, {len(F.right)} right · '
+            f'{n} conflict{"s" if n != 1 else ""}' + (f" ({unpaired} across unpaired sentences)" if unpaired else "")
+            + f" · {len(only_l)} only left · {len(only_r)} only right</p>",
+        ]
+        if self.conflicts:
+            out += ["<h3>Conflicts</h3>", '<ol class="conflicts">']
+            out += [self._conflict_item(c) for c in self.conflicts]
+            out.append("</ol>")
+        for role, side, other, only in (("left", r.left, r.right, only_l), ("right", r.right, r.left, only_r)):
+            if only:
+                out.append(f"<h3>Only {role} ({escape(lang_label(side.lang))}), nowhere in the {'right' if role == 'left' else 'left'} article</h3>")
+                out.append(self._one_sided(role, side, only))
+        out.append("</section>")
+        return out
+
+    def _fact(self, role: str, f) -> str:
+        """``«fact» (value)``: the fact as written, isolated in its own direction, and its canonical value."""
+        direction, lang = _direction(self.report.left if role == "left" else self.report.right)
+        g = gloss(f)
+        return (f'«<bdi class="fact" dir="{direction}"{lang}>{escape(f.text)}</bdi>»'
+                + (f' <span class="value">({escape(g)})</span>' if g else ""))
+
+    def _conflict_item(self, c) -> str:
+        where = ' <span class="where">across unpaired sentences</span>' if c.unpaired else ""
+        return (f'<li class="conflict{" unpaired" if c.unpaired else ""}"><span class="fkind">≠ {escape(c.kind)}</span>{where} '
+                f'left {_links("left", c.left_segments)} {self._fact("left", c.left)} ≠ '
+                f'right {_links("right", c.right_segments)} {self._fact("right", c.right)}</li>')
+
+    def _one_sided(self, role: str, side, indexes: list[int]) -> str:
+        facts = self.facts.left if role == "left" else self.facts.right
+        groups: dict[tuple[str, str, str], list] = {}
+        for i in indexes:
+            f = facts[i]
+            groups.setdefault((f.kind, f.text, f.value), []).append(f)
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for (kind, _, _), fs in groups.items():
+            by_kind[kind].append(f'{self._fact(role, fs[0])} {_links(role, sorted({f.segment for f in fs}))}')
+        items = [f"<dt>{escape(kind)}</dt><dd>{' · '.join(by_kind[kind])}</dd>"
+                 for kind in ("number", "date", "name", "attribution") if kind in by_kind]
+        return f'<dl class="one-sided {role}">' + "".join(items) + "</dl>"
+
+
+def _fact_title(f) -> str:
+    """The kind and the canonical value of a fact (a name's is its cross-script key)."""
+    g = gloss(f)
+    return f"{f.kind}: {g}" if g else f"{f.kind} (key {f.value})"
+
+
+def _links(role: str, ids) -> str:
+    return " ".join(f'<a href="#{role}-{i}">[{i}]</a>' for i in ids)

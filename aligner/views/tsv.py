@@ -12,13 +12,16 @@ a line break, rows ending in ``\\n``), so ``csv.reader(f, delimiter="\\t")`` and
 back exactly.
 
 After the segment rows come the fact rows (when facts were checked), in the same six
-columns: ``kind`` is ``fact:<number|date|name|attribution>:<shared|conflict|left_only|right_only>``;
+columns: ``kind`` is ``fact:<number|date|name|attribution>:<status>``;
 ``left_ids``/``right_ids`` are the segment ids holding the fact; ``score`` holds the canonical
 values, ``left_value|right_value`` (e.g. ``120000000 usd|150000000 usd``); ``left_text``/
 ``right_text`` are the facts' text as written. Per-pair rows (``shared``, ``conflict``, and
 ``pair_left_only``/``pair_right_only`` for a fact its pair's other side lacks) come first,
-then the facts of one side that the other article has nowhere (``left_only``/``right_only``,
-over the whole document, unpaired segments included).
+then the conflicts across unpaired sentences (``document_conflict``: two facts that disagree
+in a left and a right segment that are not a pair but speak of the same matter; ``left_ids``
+and ``right_ids`` are those two segments), then the facts of one side that the other article
+has nowhere and that are in no conflict (``left_only``/``right_only``, over the whole
+document, unpaired segments included).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..facts.markers import conflicts, one_sided
 from ..report import Report
 from .safe import safe
 
@@ -86,8 +90,10 @@ def fact_rows(report: Report) -> list[tuple[str, ...]]:
         rows += [row(m.kind, "conflict", L[m.left], R[m.right]) for m in p.conflicts]
         rows += [row(L[i].kind, "pair_left_only", L[i], None) for i in p.left_only]
         rows += [row(R[j].kind, "pair_right_only", None, R[j]) for j in p.right_only]
-    rows += [row(L[i].kind, "left_only", L[i], None) for i in facts.left_only]
-    rows += [row(R[j].kind, "right_only", None, R[j]) for j in facts.right_only]
+    rows += [row(c.kind, "document_conflict", c.left, c.right) for c in conflicts(facts) if c.unpaired]
+    only_l, only_r = one_sided(facts)
+    rows += [row(L[i].kind, "left_only", L[i], None) for i in only_l]
+    rows += [row(R[j].kind, "right_only", None, R[j]) for j in only_r]
     return rows
 
 
