@@ -27,7 +27,7 @@ from .align import (
     align,
 )
 from .coverage import ONLY_BELOW
-from .facts import check_facts
+from .facts import check_facts, related_segments
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
 from .text import Segment, detect_lang, model_text, script_profile, segment
@@ -142,8 +142,16 @@ def compare_documents(
         progress("aligning", 1, 1)
     fact_report = None
     if facts:
+        related = related_segments(
+            alignment.pairs, [c.best for c in alignment.left_coverage], [c.best for c in alignment.right_coverage]
+        )
         fact_report = check_facts(
-            left_doc.segments, right_doc.segments, alignment.pairs, left_lang=left_doc.lang, right_lang=right_doc.lang
+            left_doc.segments,
+            right_doc.segments,
+            alignment.pairs,
+            left_lang=left_doc.lang,
+            right_lang=right_doc.lang,
+            related=related,
         )
     return Report(
         left=Side(left_doc.path, left_doc.lang, left_doc.encoding, left_doc.segments),

@@ -174,7 +174,7 @@ def test_markers_and_details_show_the_users_text():
 def test_to_dict_is_json():
     r, _ = _pair("بلغ 120 مليون دولار", "۱۵۰ میلیون دلار")
     d = json.loads(json.dumps(r.to_dict(), ensure_ascii=False))
-    assert d["schema"] == "aligner.facts/1"
+    assert d["schema"] == "aligner.facts/2"
     assert d["pairs"][0]["conflicts"][0]["kind"] == "number"
     assert d["left"][0]["text"] == "120 مليون دولار" and d["left"][0]["value"] == "120000000"
     assert d["summary"]["number"]["conflicts"] == 1
@@ -217,7 +217,7 @@ def test_sample_facts_end_to_end(sample_facts):
     assert any(k == "name" and "جكيني" in a and "چگینی" in b for k, a, b in shared)
     assert not any(k in ("date", "name") for k, _, _ in conflicts)
     d = sample_facts.to_dict()
-    assert d["facts"]["schema"] == "aligner.facts/1" and {"pairs", "left", "right", "summary"} <= set(d["facts"])
+    assert d["facts"]["schema"] == "aligner.facts/2" and {"pairs", "left", "right", "summary"} <= set(d["facts"])
     for side, segs in (("left", sample_facts.left.segments), ("right", sample_facts.right.segments)):
         for f in d["facts"][side]:
             assert segs[f["segment"]].text[f["start"]:f["end"]] == f["text"]

@@ -23,6 +23,7 @@ from .compare import (
     compare_pair,
     conflict,
     extract_document,
+    related_segments,
     relation,
 )
 from .markers import pair_details, pair_markers
@@ -31,5 +32,6 @@ from .names import name_key, same_name
 
 __all__ = [
     "KINDS", "MIN_DATE_OVERLAP", "SCHEMA", "Fact", "FactReport", "Match", "PairFacts", "check_facts", "check_texts",
-    "compare_pair", "conflict", "extract_document", "name_key", "pair_details", "pair_markers", "relation", "same_name",
+    "compare_pair", "conflict", "extract_document", "name_key", "pair_details", "pair_markers", "related_segments",
+    "relation", "same_name",
 ]

@@ -293,9 +293,9 @@ def _office_forms(word: str) -> tuple[str, ...]:
 
 
 def office_at(tokens: list[Token], i: int, lang: str | None = None) -> tuple[str, str, int] | None:
-    """The office phrase of ``lang`` (both languages when None) starting at ``tokens[i]``, longest first:
+    """The office phrase of ``lang`` (both languages when None or another language) starting at ``tokens[i]``, longest first:
     (concept key, kind, end index) or None."""
-    tables = [OFFICES[lang]] if lang else [OFFICES["ar"], OFFICES["fa"]]
+    tables = [OFFICES[lang]] if lang in OFFICES else [OFFICES["ar"], OFFICES["fa"]]
     for size in range(min(_OFFICE_LONGEST, len(tokens) - i), 0, -1):
         words = tokens[i:i + size]
         if any(t.kind != "word" for t in words):

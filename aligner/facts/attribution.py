@@ -468,9 +468,9 @@ def _subject_at(tokens: list[Token], s: int, stop: int, names: _Names, ctx: Spea
     t = tokens[s]
     if t.norm in HONORIFICS and s + 1 < stop and names.person(s + 1, tokens):
         s, t = s + 1, tokens[s + 1]
-    if t.norm in SUBJECT_PRONOUNS[lang]:
+    if t.norm in SUBJECT_PRONOUNS.get(lang, PRONOUNS):
         return _PREVIOUS, s + 1
-    if t.norm in ANAPHORS or (t.norm in DEMONSTRATIVES[lang] and s + 1 < stop and tokens[s + 1].kind == "word"):
+    if t.norm in ANAPHORS or (t.norm in DEMONSTRATIVES.get(lang, ()) and s + 1 < stop and tokens[s + 1].kind == "word"):
         return _PREVIOUS, s + 1  # "وأضاف البيان", "این وزارتخانه افزود"
     if (person := names.person(s, tokens)) is not None and not _is_post(tokens, s, lang):
         return Speaker(person.value, person.text), names.end[s]

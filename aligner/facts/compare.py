@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property
 
 from ..align import Pair
@@ -14,9 +16,10 @@ from .attribution import SpeakerContext, extract_attributions, speaker_relation,
 from .dates import WEEKDAY_INDEX, DateContext, article_date, extract_dates, extract_numeric_dates, span_of
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
-from .numbers import BoundIndex, bounds_meet, extract_numbers
+from .counted import close_values, one_quantity
+from .numbers import BoundIndex, bound_holds, bounds_meet, extract_numbers
 
-SCHEMA = "aligner.facts/1"
+SCHEMA = "aligner.facts/2"
 # Two absolute dates are the same period when their overlap covers at least this share of
 # the shorter one (one containing the other is the limit case: share 1.0).
 MIN_DATE_OVERLAP = 0.5
@@ -140,6 +143,12 @@ def relation(a: Fact, b: Fact) -> str | None:
     return None
 
 
+def _quantity(f: Fact) -> str:
+    """A number's value with what it counts: ``31 person (killed)``."""
+    counted = f" ({f.counted})" if f.counted and f.counted != f.unit else ""
+    return f"{f.value} {f.unit}".rstrip() + counted
+
+
 def _same_speaker(a: str, b: str) -> bool:
     """Two speaker values name one speaker: a name, a title or a body (see attribution.speaker_relation)."""
     return speaker_relation(a, b) == "same"
@@ -213,8 +222,8 @@ def conflict(a: Fact, b: Fact) -> str | None:
     if a.kind != b.kind:
         return None
     if a.kind == "number":
-        if a.unit and a.unit == b.unit and a.value != b.value and not bounds_meet(a, b):
-            return f"{a.value} {a.unit} ≠ {b.value} {b.unit}"
+        if a.value != b.value and one_quantity(a, b) and not bounds_meet(a, b) and not bound_holds(a, b):
+            return f"{_quantity(a)} ≠ {_quantity(b)}"
         return None
     if a.kind == "date":
         if "relative" in (a.unit, b.unit) or _told_apart(a, b):
@@ -350,7 +359,7 @@ def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[in
     # one number left on each side, neither with a unit: the same slot with another value
     nl = [a for a in rest_l if left[a].kind == "number"]
     nr = [b for b in rest_r if right[b].kind == "number"]
-    if len(nl) == 1 and len(nr) == 1 and not left[nl[0]].unit and not right[nr[0]].unit:
+    if len(nl) == 1 and len(nr) == 1 and _bare_slot(left[nl[0]], right[nr[0]]):
         conflicts.append(Match("number", nl[0], nr[0], f"{left[nl[0]].value} ≠ {right[nr[0]].value}"))
         used_l.add(nl[0])
         used_r.add(nr[0])
@@ -368,6 +377,13 @@ def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[in
     return shared, conflicts, [a for a in li if a not in used_l], [b for b in ri if b not in used_r]
 
 
+def _bare_slot(a: Fact, b: Fact) -> bool:
+    """Two numbers without a unit, the only ones left in a pair: one slot when nothing tells them apart."""
+    if a.unit or b.unit or a.value == b.value or bounds_meet(a, b):
+        return False
+    return (not a.counted or not b.counted or a.counted == b.counted) and close_values(a, b)
+
+
 def _relation_key(f: Fact) -> tuple:
     """Every field :func:`relation` reads: two facts with the same key relate to others alike."""
     return f.kind, f.text, f.value, f.unit, f.span, f.calendar, f.approx, f.bound, f.speaker, f.extra.get("weekday")
@@ -381,6 +397,7 @@ class _Candidates:
     def __init__(self, facts: list[Fact], indices: list[int]) -> None:
         self.by_value: dict[str, list[int]] = defaultdict(list)  # numbers
         self.by_unit: dict[str, list[int]] = defaultdict(list)  # numbers with a unit
+        self.by_counted: dict[str, list[int]] = defaultdict(list)  # numbers that say what happened to whom
         self.by_kind: dict[str, list[int]] = defaultdict(list)  # dates and attributions
         self.names: NameIndex[int] = NameIndex()
         self.bounds = BoundIndex([(i, facts[i]) for i in indices if facts[i].kind == "number"])  # bounds_meet
@@ -390,6 +407,8 @@ class _Candidates:
                 self.by_value[f.value].append(i)
                 if f.unit:
                     self.by_unit[f.unit].append(i)
+                if f.counted:
+                    self.by_counted[f.counted].append(i)
             elif f.kind == "name":
                 self.names.add(i, f.value)
             else:
@@ -407,13 +426,18 @@ class _Candidates:
     def same_slot(self, f: Fact) -> list[int]:
         """A superset of the facts :func:`conflict` may find in conflict with ``f``, in order (names never are)."""
         if f.kind == "number":
-            return list(self.by_unit.get(f.unit, [])) if f.unit else []
+            by_unit = self.by_unit.get(f.unit, []) if f.unit else []
+            by_counted = self.by_counted.get(f.counted, []) if f.counted else []
+            return sorted({*by_unit, *by_counted}) if by_counted else list(by_unit)
         return list(self.by_kind.get(f.kind, []))
 
     def remove(self, f: Fact, i: int) -> None:
         """Take fact ``i`` out of :meth:`same_slot`'s answers (it has found its conflict)."""
-        if f.kind == "number" and f.unit:
-            self.by_unit[f.unit].remove(i)
+        if f.kind == "number":
+            if f.unit:
+                self.by_unit[f.unit].remove(i)
+            if f.counted:
+                self.by_counted[f.counted].remove(i)
         elif f.kind in self.by_kind:
             self.by_kind[f.kind].remove(i)
 
@@ -471,8 +495,13 @@ def _reading_order(f: Fact) -> tuple[int, int]:
 
 
 def check_facts(left_segments: list[Segment], right_segments: list[Segment], pairs: list[Pair], *, left_lang: str = "ar",
-                right_lang: str = "fa") -> FactReport:
-    """Extract both documents' facts and compare them per pair and per document."""
+                right_lang: str = "fa", related: Iterable[tuple[int, int]] = ()) -> FactReport:
+    """Extract both documents' facts and compare them per pair and per document.
+
+    ``related`` holds (left segment, right segment) ids that are about the same matter without being paired
+    (the aligner's best counterpart of an unpaired segment, see :func:`related_segments`): a conflict between
+    their facts is reported at document level even when what they count does not say it is one quantity.
+    """
     ldoc = extract_document(left_segments, left_lang)
     rdoc = extract_document(right_segments, right_lang)
     for p in pairs:
@@ -486,10 +515,120 @@ def check_facts(left_segments: list[Segment], right_segments: list[Segment], pai
         ri = [j for j, f in enumerate(right) if f.segment in p.right]
         shared, conflicts, lo, ro = compare_pair(left, right, li, ri)
         out_pairs.append(PairFacts(tuple(p.left), tuple(p.right), shared, conflicts, lo, ro))
+    places = _Places(left_segments, right_segments, pairs, related)
     in_left, in_right = _Counterparts(ldoc), _Counterparts(rdoc)
-    left_only = [i for i, f in enumerate(left) if not in_right.agree(f)]
-    right_only = [j for j, f in enumerate(right) if not in_left.agree(f)]
-    return FactReport(left, right, out_pairs, left_only, right_only)
+    unmatched_left = [i for i, f in enumerate(left) if not in_right.agree(f, lambda g, f=f: places.near(f, g))]
+    unmatched_right = [j for j, f in enumerate(right) if not in_left.agree(f, lambda g, f=f: places.near(g, f))]
+    across = document_conflicts(left, right, unmatched_left, unmatched_right,
+                                [m for p in out_pairs for m in p.conflicts], places)
+    in_conflict_left = {m.left for p in out_pairs for m in p.conflicts} | {m.left for m in across}
+    in_conflict_right = {m.right for p in out_pairs for m in p.conflicts} | {m.right for m in across}
+    left_only = [i for i in unmatched_left if i not in in_conflict_left]
+    right_only = [j for j in unmatched_right if j not in in_conflict_right]
+    return FactReport(left, right, out_pairs, left_only, right_only, across)
+
+
+def related_segments(pairs: list[Pair], left_best: Iterable[tuple[int, ...]],
+                     right_best: Iterable[tuple[int, ...]]) -> set[tuple[int, int]]:
+    """(left, right) segment ids about the same matter: paired, or one the other's best counterpart
+    (``left_best[i]``: the right segments that cover left segment ``i`` best, best first; and the other way)."""
+    out = {(a, b) for p in pairs for a in p.left for b in p.right}
+    out |= {(i, best[0]) for i, best in enumerate(left_best) if best}
+    out |= {(best[0], j) for j, best in enumerate(right_best) if best}
+    return out
+
+
+class _Places:
+    """Where two segments stand to each other: related (see :func:`check_facts`) and how far apart in their
+    articles (the share of each article before them: a headline is near a headline)."""
+
+    def __init__(self, left: list[Segment], right: list[Segment], pairs: list[Pair],
+                 related: Iterable[tuple[int, int]]) -> None:
+        self.related = set(related) | {(a, b) for p in pairs for a in p.left for b in p.right}
+        self.left_at = {s.id: k / max(len(left) - 1, 1) for k, s in enumerate(left)}
+        self.right_at = {s.id: k / max(len(right) - 1, 1) for k, s in enumerate(right)}
+
+    def near(self, a: Fact, b: Fact) -> bool:
+        """Whether left fact ``a`` and right fact ``b`` stand in related segments."""
+        return (a.segment, b.segment) in self.related
+
+    def distance(self, a: Fact, b: Fact) -> tuple[bool, float]:
+        return (a.segment, b.segment) not in self.related, abs(self.left_at[a.segment] - self.right_at[b.segment])
+
+
+def document_conflicts(left: list[Fact], right: list[Fact], li: list[int], ri: list[int], in_pairs: list[Match],
+                       places: _Places) -> list[Match]:
+    """Number conflicts between facts of segments that are not paired (``left[li]``, ``right[ri]``: facts with
+    no agreeing fact anywhere in the other article).
+
+    Two numbers conflict across the articles when they are one quantity (:func:`.counted.one_quantity`) and
+    either say what happened to the people they count (27 killed, 31 killed) or stand in related segments.
+    Nearest first (related segments, then the nearest place in the articles: a headline with a headline, then
+    the nearest value), numbers not yet in a conflict are paired one to one; then a number restated on one
+    side and still alone joins its nearest counterpart.
+    """
+    seen = {(m.left, m.right) for m in in_pairs}
+    linked_l, linked_r = {m.left for m in in_pairs}, {m.right for m in in_pairs}
+    slots = _Candidates(right, [b for b in ri if right[b].kind == "number"])
+    options = []  # (left fact, right fact)
+    for a in (a for a in li if left[a].kind == "number"):
+        for b in slots.same_slot(left[a]):
+            far, _ = places.distance(left[a], right[b])
+            if (a, b) not in seen and conflict(left[a], right[b]) and not (far and not (left[a].counted and right[b].counted)):
+                options.append((a, b))
+    # two segments with several numbers in conflict («14 قتيلاً وأكثر من 320 مصاباً», «۱۱ نفر ... ۳۱۸ نفر
+    # مصدوم») tell the same matter: their conflicts come before single ones
+    support = Counter((left[a].segment, right[b].segment) for a, b in options)
+    options.sort(key=lambda ab: (-support[left[ab[0]].segment, right[ab[1]].segment],
+                                 places.distance(left[ab[0]], right[ab[1]]), _value_gap(left[ab[0]], right[ab[1]])))
+    found: list[Match] = []
+
+    def take(a: int, b: int) -> None:
+        seen.add((a, b))
+        found.append(Match("number", a, b, conflict(left[a], right[b]) or ""))
+
+    for a, b in options:  # one to one
+        if a not in linked_l and b not in linked_r:
+            take(a, b)
+            linked_l.add(a)
+            linked_r.add(b)
+    # a figure restated on one side joins the nearest statement of the figure its first statement conflicts with
+    figures = {(_figure(left[m.left]), _figure(right[m.right])) for m in in_pairs + found}
+    by_figure_l, by_figure_r = _by_figure(left, li), _by_figure(right, ri)
+    for a in (a for a in li if left[a].kind == "number" and a not in linked_l):
+        near = [(places.distance(left[a], right[b]), b) for fl, fr in figures if fl == _figure(left[a])
+                for b in by_figure_r.get(fr, ())]
+        for _, b in sorted(near):
+            if (a, b) not in seen and conflict(left[a], right[b]):
+                take(a, b)
+                break
+    for b in (b for b in ri if right[b].kind == "number" and b not in linked_r):
+        near = [(places.distance(left[a], right[b]), a) for fl, fr in figures if fr == _figure(right[b])
+                for a in by_figure_l.get(fl, ())]
+        for _, a in sorted(near):
+            if (a, b) not in seen and conflict(left[a], right[b]):
+                take(a, b)
+                break
+    found.sort(key=lambda m: (left[m.left].doc_start, right[m.right].doc_start))
+    return found
+
+
+def _figure(f: Fact) -> tuple[str, str]:
+    return f.value, f.counted or f.unit
+
+
+def _by_figure(facts: list[Fact], indices: list[int]) -> dict[tuple[str, str], list[int]]:
+    """The numbers among ``facts[indices]`` by figure (value and what it counts)."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in indices:
+        if facts[i].kind == "number":
+            out[_figure(facts[i])].append(i)
+    return out
+
+
+def _value_gap(a: Fact, b: Fact) -> Decimal:
+    x, y = sorted((abs(Decimal(a.value)), abs(Decimal(b.value))))
+    return y / x if x else Decimal("Infinity")
 
 
 class _Counterparts:
@@ -500,9 +639,13 @@ class _Counterparts:
         self.candidates = _Candidates(doc.facts, list(range(len(doc.facts))))
         self.words = _word_index([t for ts in doc.tokens.values() for t in ts])
 
-    def agree(self, f: Fact) -> bool:
-        if any(relation(f, self.facts[i]) for i in self.candidates.agreeing(f)):
-            return True
+    def agree(self, f: Fact, near: Callable[[Fact], bool]) -> bool:
+        """Whether a fact here agrees with ``f``; a bounded number admitting another («نحو 60» and 64.5) only
+        where the two segments are ``near`` (about the same matter): anywhere else it is a coincidence."""
+        for i in self.candidates.agreeing(f):
+            r = relation(f, self.facts[i])
+            if r and (r != "bound" or near(self.facts[i])):
+                return True
         return f.kind == "name" and any(same_name(f.value, name_key(t.text)) for t in self.words.candidates(f.value))
 
 

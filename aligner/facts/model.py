@@ -14,7 +14,9 @@ class Fact:
     ``text == segment.text[start:end]`` (the user's words); ``value`` is the canonical
     form used for matching, never shown in place of ``text``:
 
-    - number: the value as a decimal string (``"120000000"``, ``"1.5"``); ``unit`` e.g. ``usd``, ``%``, ``m``, ``day``
+    - number: the value as a decimal string (``"120000000"``, ``"1.5"``); ``unit`` e.g. ``usd``, ``%``, ``m``, ``day``;
+      ``counted`` what happened to the people it counts (``killed``, ``injured``, ``missing``, ``arrested``,
+      ``displaced``) when a word near it says so (see :mod:`aligner.facts.counted`)
     - date: ISO 8601 (``2025-06-23``, ``2025-10``, ``2025``, ``2025-09-23/2025-11-21``; ``--10-16`` without a
       year; ``weekday:monday``; ``relative:last-year``); ``span`` holds the first and last day; ``unit`` is
       ``day``, ``month``, ``year``, ``week``, ``range``, ``weekday`` or ``relative``. Relative dates, weekdays
@@ -37,6 +39,7 @@ class Fact:
     note: str = ""  # how the value was obtained ("Jalali 2 Tir 1404", "year from context", ...)
     approx: bool = False  # "about", "more than", ...
     bound: str = ""  # number: "about", "above" (more than, at least) or "below" (less than, at most); approx too
+    counted: str = ""  # number: what happened to the people counted (killed, injured, ...), when known
     speaker: str = ""  # attribution: the speaker as written (or resolved from a pronoun)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -55,7 +58,7 @@ class Fact:
             "text": self.text,
             "value": self.value,
         }
-        for key in ("unit", "calendar", "note", "speaker"):
+        for key in ("unit", "counted", "calendar", "note", "speaker"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
         if self.span:

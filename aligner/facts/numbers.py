@@ -38,6 +38,7 @@ from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 
 from ._lex import NUMBER_WORDS, Token, ascii_digits, forms, lookup, norm, overlapped
+from .counted import counted_at
 from .model import Fact
 
 DUALS = {norm(k): v for k, v in {
@@ -46,6 +47,7 @@ DUALS = {norm(k): v for k, v in {
     "دولتين": "country", "دولتان": "country", "مرتين": "times", "مرتان": "times", "دورتين": "session",
     "دورتان": "session", "شخصين": "person", "شخصان": "person", "طفلين": "child", "جنديين": "soldier",
     "قتيلين": "killed", "جريحين": "injured", "ليلتين": "night", "دقيقتين": "minute",
+    "ذهبيتين": "gold", "فضيتين": "silver", "برونزيتين": "bronze", "ميداليتين": "medal",
 }.items()}
 # counted nouns and units (normalised): canonical unit
 _UNITS = {
@@ -61,14 +63,17 @@ _UNITS = {
     "village": "قرية قرى روستا", "student": "طالب طلاب دانشجو", "school": "مدرسة مدارس مدرسه", "house": "منزل منازل خانه",
     "family": "عائلة عائلات أسرة أسر خانواده", "plant": "محطة محطات نیروگاه", "dam": "سد سدود سد", "truck": "شاحنة شاحنات کامیون",
     "flight": "رحلة رحلات پرواز", "vessel": "سفينة سفن کشتی", "barrel": "برميل براميل بشکه", "megawatt": "ميغاواط مگاوات",
-    "hectare": "هكتار هکتار", "bed": "سرير أسرة تخت", "job": "وظيفة وظائف شغل", "patient": "مريض مرضى بیمار", "team": "فريق فرق تیم",
+    "hectare": "هكتار هکتار", "bed": "سرير أسرة تخت", "job": "وظيفة وظائف شغل", "patient": "مريض مرضى بیمار", "team": "فريق فرق منتخب منتخبات تیم",
     "project": "مشروع مشاريع پروژه طرح", "prisoner": "أسير أسرى سجين زندانی اسیر", "vote": "صوت أصوات رأی",
-    "seat": "مقعد مقاعد کرسی", "session": "دورة دورات دوره", "times": "مرة مرات بار", "child": "طفل أطفال کودک",
+    "seat": "مقعد مقاعد کرسی", "worker": "عامل عمال كارگر", "medal": "ميدالية ميداليات مدال",
+    "gold": "ذهبية ذهبيات طلا", "silver": "فضية فضيات نقره", "bronze": "برونزية برونزيات برنز", "session": "دورة دورات دوره", "times": "مرة مرات بار", "child": "طفل أطفال کودک",
 }
 UNITS = {}
 for _unit, _words in _UNITS.items():
     for _w in _words.split():
         UNITS.setdefault(norm(_w), _unit)
+# Classifiers between a number and its noun: «۱۵ دستگاه کامیون», «۳ فروند هواپیما», «خمسة رؤوس»
+_CLASSIFIERS = {norm(w) for w in "دستگاه فروند رأس قطعه عدد".split()}
 UNITS_BY_LANG = {"ar": {norm("شهر"): "month"}, "fa": {norm("شهر"): "city"}}
 PERCENT_PHRASES = [(norm("في"), norm("المئة")), (norm("في"), norm("المائة"))]
 def parse_digits(s: str) -> Decimal | None:
@@ -594,10 +599,11 @@ def _dual_noun(tokens: list[Token], i: int, text: str, segment: int, base: int) 
     tok = tokens[i]
     if tok.norm.startswith(("ال", "وال", "بال", "لل")):
         return None
-    unit = DUALS.get(tok.norm, DUALS.get(tok.norm[1:]) if tok.norm[:1] in "وبل" else None)
+    clitic = tok.norm not in DUALS and tok.norm[:1] in "وبل"
+    unit = DUALS.get(tok.norm[1:] if clitic else tok.norm)
     if unit is None:
         return None
-    return _fact(tokens, i, tok.start, i + 1, text, Decimal(2), unit, segment, base)
+    return _fact(tokens, i, tok.start + clitic, i + 1, text, Decimal(2), unit, segment, base)
 
 
 def _share(tokens: list[Token], i: int, text: str, lang: str, segment: int, base: int) -> Fact | None:
@@ -672,7 +678,7 @@ def _fact(tokens: list[Token], i: int, start: int, j: int, text: str, value: Dec
     end = tokens[j - 1].end
     bound = _bound_before(tokens, i) or _bound_after(tokens, j)
     return Fact("number", text[start:end], start - base, end - base, fmt(Decimal(value)), segment, start,
-                unit=unit, approx=bool(bound), bound=bound)
+                unit=unit, approx=bool(bound), bound=bound, counted=counted_at(tokens, i, j, unit))
 
 
 def _bound_before(tokens: list[Token], i: int) -> str:
@@ -709,12 +715,18 @@ def _unit_after(tokens: list[Token], j: int, lang: str) -> tuple[str, int]:
         return "%", j + 2
     if t.kind != "word":
         return "", j
+    if t.norm in _CLASSIFIERS and j + 1 < len(tokens):  # «۱۵ دستگاه کامیون»: the noun after the classifier
+        unit, k = _unit_after(tokens, j + 1, lang)
+        if unit:
+            return unit, k
     by_lang = UNITS_BY_LANG.get(lang, {})
     for f in forms(t.norm):
         if f in by_lang:
             return by_lang[f], j + 1
         if f in UNITS:
             return UNITS[f], j + 1
+    if lang == "fa" and t.norm.endswith("ی") and t.norm[:-1] in UNITS:  # the adjective: «۲۴۵ کیلوگرمی»
+        return UNITS[t.norm[:-1]], j + 1
     return "", j
 
 
@@ -768,6 +780,21 @@ def bounds_meet(a: Fact, b: Fact) -> bool:
     if not (a.bound or b.bound) or a.unit != b.unit:
         return False
     return bool(a.bound) and admits(a, Decimal(b.value)) or bool(b.bound) and admits(b, Decimal(a.value))
+
+
+def bound_holds(a: Fact, b: Fact) -> bool:
+    """Whether one number's open bound holds for the other, exact, value within two of its steps (see
+    :func:`interval`): «أكثر من 340 قتيلاً» for 351 (a writer rounds a toll down to a round figure), not «212
+    على الأقل» for 237. Such a pair is no conflict (two numbers of one quantity), though the bound read at its
+    precision does not admit the value. Two bounds («36 على الأقل», «دست‌کم ۳۱») never hold for each other."""
+    for f, g in ((a, b), (b, a)):
+        if g.bound or f.bound not in ("above", "below"):
+            continue
+        v, w = Decimal(f.value), Decimal(g.value)
+        reach = 2 * (min(_precision(v), abs(v) / 4) if v else _precision(v))
+        if f.bound == "above" and v < w <= v + reach or f.bound == "below" and v - reach <= w < v:
+            return True
+    return False
 
 
 class BoundIndex:
