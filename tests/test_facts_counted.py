@@ -71,6 +71,31 @@ def test_conflicts_only_between_one_quantity(ar, fa, expected):
     assert _conflicts(ar, fa) == expected
 
 
+@pytest.mark.parametrize("ar, fa, shared", [
+    # a figure written round at its scale word is the precise one, rounded or cut
+    ("بلغ عدد الزوار اثنين وستين ألفاً", "شمار بازدیدکنندگان ۶۲ هزار و ۱۲۲ نفر بود", "rounded"),
+    ("يحق لنحو 87 ألف شخص التصويت", "۸۷ هزار و ۵۵۰ نفر واجد شرایط رأی‌اند", "rounded"),
+    ("يحق لـ61 مليون شخص التصويت", "۶۱ میلیون و ۴۰۰ هزار نفر واجد شرایط رأی‌اند", "rounded"),
+    # toman and rial are one currency: 10 rials a toman
+    ("سعر الدولار مليون و35 ألف ريال", "دلار ۱۰۳ هزار و ۵۰۰ تومان", "converted"),
+])
+def test_a_figure_written_round_or_in_toman_is_shared(ar, fa, shared):
+    report = check_texts(ar, fa)
+    assert [m.relation for p in report.pairs for m in p.shared if m.kind == "number"] == [shared]
+    assert not [m for p in report.pairs for m in p.conflicts]
+
+
+@pytest.mark.parametrize("ar, fa, expected", [
+    # two round figures, or a precise figure a whole scale away, are two figures
+    ("بلغ عدد الزوار 62 ألف شخص", "۶۳ هزار نفر بازدید کردند", ["62000 person ≠ 63000 person"]),
+    ("بلغ عدد الزوار 62 ألف شخص", "۶۳ هزار و ۱۰۰ نفر بازدید کردند", ["62000 person ≠ 63100 person"]),
+    # a rial price against another price in toman
+    ("سعر الدولار مليون وخمسين ألف ريال", "دلار ۱۰۳ هزار و ۵۰۰ تومان", ["1050000 rial ≠ 1035000 rial"]),
+])
+def test_round_figures_and_currencies_still_conflict(ar, fa, expected):
+    assert _conflicts(ar, fa) == expected
+
+
 # An earthquake, reported by two outlets; the toll is in sentences the aligner does not pair.
 AR = [
     "زلزال بقوة 6.1 درجات يضرب غرب إيران ويخلّف 14 قتيلاً",  # 0 headline
@@ -100,8 +125,8 @@ def _across(report) -> list[tuple[int, int, str]]:
 
 def test_a_toll_in_unpaired_sentences_is_a_document_conflict():
     report = check_facts(_segments(AR), _segments(FA), [Pair((0,), (0,), 0.6, 0.3)])
-    # the headlines are paired: their tolls conflict in the pair
-    assert [m.relation for p in report.pairs for m in p.conflicts] == ["14 killed ≠ 11 killed"]
+    # the headlines are paired: their magnitudes («درجات», «ریشتری») and tolls conflict in the pair
+    assert [m.relation for p in report.pairs for m in p.conflicts] == ["6.1 degree ≠ 5.9 degree", "14 killed ≠ 11 killed"]
     across = _across(report)
     # the lead's toll and the governor's restatement against the Persian body; the lead's injured too
     assert (1, 2, "14 killed ≠ 11 person (killed)") in across

@@ -17,7 +17,7 @@ from .dates import WEEKDAY_INDEX, DateContext, article_date, extract_dates, extr
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
 from .counted import close_values, one_quantity
-from .numbers import BoundIndex, bound_holds, bounds_meet, extract_numbers
+from .numbers import BoundIndex, bound_holds, bounds_meet, extract_numbers, rounded_to
 
 SCHEMA = "aligner.facts/2"
 # Two absolute dates are the same period when their overlap covers at least this share of
@@ -127,12 +127,13 @@ def _overlaps(f: Fact, others: list[Fact]) -> bool:
 
 def relation(a: Fact, b: Fact) -> str | None:
     """How ``a`` and ``b`` agree (``equal``, ``converted``, ``contains``, ``overlap``, ``weekday``, ``same-name``,
-    ``same-speaker``, ``bound``: a bounded number admits the other, see :func:`.numbers.interval`), or None."""
+    ``same-speaker``, ``bound``: a bounded number admits the other, see :func:`.numbers.interval`; ``rounded``:
+    one is the other written round, see :func:`.numbers.rounded_to`), or None."""
     if a.kind != b.kind:
         return None
     if a.kind == "number":
         if a.value != b.value or (a.unit and b.unit and a.unit != b.unit):
-            return "bound" if bounds_meet(a, b) else None
+            return "bound" if bounds_meet(a, b) else "rounded" if rounded_to(a, b) else None
         return "equal" if a.text == b.text else "converted"
     if a.kind == "date":
         return _date_relation(a, b)
@@ -222,7 +223,8 @@ def conflict(a: Fact, b: Fact) -> str | None:
     if a.kind != b.kind:
         return None
     if a.kind == "number":
-        if a.value != b.value and one_quantity(a, b) and not bounds_meet(a, b) and not bound_holds(a, b):
+        if (a.value != b.value and one_quantity(a, b) and not bounds_meet(a, b) and not bound_holds(a, b)
+                and not rounded_to(a, b)):
             return f"{_quantity(a)} ≠ {_quantity(b)}"
         return None
     if a.kind == "date":

@@ -54,6 +54,7 @@ _UNITS = {
     "usd": "دولار دولارات دلار دلاری", "eur": "يورو یورو", "rial": "ريال ریال", "toman": "تومان",
     "dinar": "دينار دينارات دینار", "dirham": "درهم دراهم", "pound": "جنيه جنیه", "lira": "ليرة لیر لیره",
     "rouble": "روبل", "%": "% ٪ بالمئة بالمائة درصد", "m": "متر أمتار امتار متری", "km": "كيلومتر كيلومترات کیلومتر كم",
+    "degree": "درجة درجات درجه ريختر ریشتر",  # heat, and an earthquake's magnitude (درجات = ریشتر)
     "ton": "طن أطنان تن", "kg": "كيلوغرام كيلوغرامات کیلوگرم", "litre": "لتر ليتر لیتر", "mm": "ملم مليمتر میلیمتر",
     "day": "يوم أيام روز روزه", "week": "أسبوع أسابيع هفته", "month": "أشهر شهور ماه ماهه",
     "year": "عام أعوام سنة سنوات سال ساله", "hour": "ساعة ساعات ساعت ساعته", "minute": "دقيقة دقائق دقیقه",
@@ -559,11 +560,28 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
             i += 1
             continue
         value, start, j = found
+        scale = _round_scale(tokens[j - 1], j - 1, lang, value)
         unit, j = _unit_after(tokens, j, lang)
         value, j = _subunit(tokens, j, unit, value, lang, free)
-        facts.append(_fact(tokens, i, start, j, text, value, unit, segment, base))
+        fact = _fact(tokens, i, start, j, text, value, unit, segment, base)
+        if scale:
+            fact.extra["scale"] = scale
+        facts.append(fact)
         i = j
     return facts
+
+
+_ROUND_MANTISSA = 10  # «62 ألفاً» is a rounded 62,122; «2,000» against 2,500 is another figure
+
+
+def _round_scale(last: Token, idx: int, lang: str, value: Decimal) -> int:
+    """The scale word a number ends in when it is a whole count of them, of at least :data:`_ROUND_MANTISSA`
+    («اثنين وستين ألفاً», «۶۱ میلیون»): such a figure is a rounded one; 0 otherwise."""
+    atoms = _word_atoms(last, idx, lang, False) if last.kind == "word" else []
+    if not atoms or atoms[-1].role not in ("scale", "plural", "scale2a"):
+        return 0
+    scale = int(atoms[-1].value)
+    return scale if value % scale == 0 and value / scale >= _ROUND_MANTISSA else 0
 
 
 def _number_at(tokens: list[Token], i: int, lang: str, free) -> tuple[Decimal, int, int] | None:
@@ -677,8 +695,14 @@ def _fact(tokens: list[Token], i: int, start: int, j: int, text: str, value: Dec
           base: int) -> Fact:
     end = tokens[j - 1].end
     bound = _bound_before(tokens, i) or _bound_after(tokens, j)
+    counted, note = counted_at(tokens, i, j, unit), ""
+    if unit == "toman":  # Iranian outlets count in toman, Arab ones in rial: one value for both
+        value, unit, note = Decimal(value) * RIALS_PER_TOMAN, "rial", f"{fmt(Decimal(value))} toman"
     return Fact("number", text[start:end], start - base, end - base, fmt(Decimal(value)), segment, start,
-                unit=unit, approx=bool(bound), bound=bound, counted=counted_at(tokens, i, j, unit))
+                unit=unit, note=note, approx=bool(bound), bound=bound, counted=counted)
+
+
+RIALS_PER_TOMAN = 10
 
 
 def _bound_before(tokens: list[Token], i: int) -> str:
@@ -797,21 +821,41 @@ def bound_holds(a: Fact, b: Fact) -> bool:
     return False
 
 
+def rounded_to(a: Fact, b: Fact) -> bool:
+    """Whether one number is the other written round at its scale word, less than one scale away: «اثنين
+    وستين ألفاً» for «۶۲ هزار و ۱۲۲», «61 مليون» for «۶۱ میلیون و ۴۰۰ هزار» (a writer rounds, or drops the
+    rest; «نحو 87 ألفاً» says so). Units must not differ. Two figures round at one scale («62 ألفاً», «۶۳ هزار»)
+    are two figures, and an open bound («أكثر من 61 مليون») is read by :func:`interval` instead."""
+    if a.unit and b.unit and a.unit != b.unit:
+        return False
+    for f, g in ((a, b), (b, a)):
+        scale = f.extra.get("scale", 0)
+        if (scale > g.extra.get("scale", 0) and f.bound in ("", "about") and not g.bound
+                and abs(Decimal(g.value) - Decimal(f.value)) < scale):
+            return True
+    return False
+
+
 class BoundIndex:
-    """Number facts indexed so that those :func:`bounds_meet` may accept for a fact are found without
-    trying every fact: by value (what a bounded fact admits is a range of values), and bounded facts
-    by their step and the value in steps (an exact value lies within one step of the bounds admitting it)."""
+    """Number facts indexed so that those :func:`bounds_meet` and :func:`rounded_to` may accept for a fact
+    are found without trying every fact: by value (what a bounded fact admits is a range of values), bounded
+    facts by their step and the value in steps (an exact value lies within one step of the bounds admitting
+    it), and round figures by their scale and the count of it."""
 
     def __init__(self, facts: list[tuple[int, Fact]]) -> None:
         self.values = sorted((Decimal(f.value), i) for i, f in facts)
         self.bounded: dict[tuple[int, Decimal], list[int]] = {}
         self.steps: set[int] = set()
+        self.rounded: dict[tuple[int, Decimal], list[int]] = {}  # rounded_to: by scale and count of it
         for i, f in facts:
+            if scale := f.extra.get("scale"):
+                self.rounded.setdefault((scale, Decimal(f.value) / scale), []).append(i)
             if f.bound:
                 v = Decimal(f.value)
                 e = v.normalize().as_tuple().exponent if v else 0
                 self.steps.add(e)
                 self.bounded.setdefault((e, v.scaleb(-e).to_integral_value()), []).append(i)
+        self.scales = {scale for scale, _ in self.rounded}
 
     def candidates(self, f: Fact) -> list[int]:
         v = Decimal(f.value)
@@ -826,4 +870,18 @@ class BoundIndex:
             q = v.scaleb(-e).to_integral_value(rounding=ROUND_FLOOR)
             for key in ((e, q - 1), (e, q), (e, q + 1)):
                 out.extend(self.bounded.get(key, ()))
+        out.extend(self._rounded_candidates(f, v))
+        return out
+
+    def _rounded_candidates(self, f: Fact, v: Decimal) -> list[int]:
+        out: list[int] = []
+        if scale := f.extra.get("scale"):
+            k = bisect_left(self.values, (v - scale, -1))
+            while k < len(self.values) and self.values[k][0] < v + scale:
+                out.append(self.values[k][1])
+                k += 1
+        for scale in self.scales:
+            q = (v / scale).to_integral_value(rounding=ROUND_FLOOR)
+            for key in ((scale, q), (scale, q + 1)):
+                out.extend(self.rounded.get(key, ()))
         return out
