@@ -281,6 +281,7 @@ def _bare(word: str) -> str:
 OFFICES = _office_rows()
 OFFICE_KINDS = {key: kind for table in OFFICES.values() for key, kind in table.values()}
 _OFFICE_LONGEST = max(len(k) for table in OFFICES.values() for k in table)
+_OFFICE_FIRST = {k[0] for table in OFFICES.values() for k in table}  # most words start no office: a quick no
 
 
 @lru_cache(maxsize=1 << 16)
@@ -295,6 +296,8 @@ def _office_forms(word: str) -> tuple[str, ...]:
 def office_at(tokens: list[Token], i: int, lang: str | None = None) -> tuple[str, str, int] | None:
     """The office phrase of ``lang`` (both languages when None or another language) starting at ``tokens[i]``, longest first:
     (concept key, kind, end index) or None."""
+    if tokens[i].kind != "word" or not any(w in _OFFICE_FIRST for w in _office_forms(tokens[i].norm)):
+        return None
     tables = [OFFICES[lang]] if lang in OFFICES else [OFFICES["ar"], OFFICES["fa"]]
     for size in range(min(_OFFICE_LONGEST, len(tokens) - i), 0, -1):
         words = tokens[i:i + size]

@@ -74,8 +74,12 @@ def add_attributions(doc: DocumentFacts) -> None:
     """Speakers, once every name (also those found across the sides) is known."""
     ctx = SpeakerContext()
     found = []
+    names_in: dict[int, list[Fact]] = defaultdict(list)
+    for f in doc.facts:
+        if f.kind == "name":
+            names_in[f.segment].append(f)
     for seg, toks in doc.tokens.items():
-        names = [f for f in doc.facts if f.kind == "name" and f.segment == seg]
+        names = names_in[seg]
         text = _Shifted(doc.texts[seg], doc.seg_starts[seg])
         found += extract_attributions(toks, text, names, lang=doc.lang, ctx=ctx, segment=seg, base=doc.seg_starts[seg])
     doc.facts.extend(found)
@@ -633,6 +637,13 @@ def _value_gap(a: Fact, b: Fact) -> Decimal:
     return y / x if x else Decimal("Infinity")
 
 
+def _agreement_key(f: Fact) -> tuple:
+    """What :func:`relation` reads of a date or an attribution (a speaker's key only)."""
+    if f.kind == "attribution":
+        return f.kind, f.value
+    return f.kind, f.value, f.unit, f.span, f.calendar, f.extra.get("weekday")
+
+
 class _Counterparts:
     """One document's facts and name-like words, indexed to answer "does anything here agree with this fact?"."""
 
@@ -640,10 +651,21 @@ class _Counterparts:
         self.facts = doc.facts
         self.candidates = _Candidates(doc.facts, list(range(len(doc.facts))))
         self.words = _word_index([t for ts in doc.tokens.values() for t in ts])
+        # dates and speakers are tried against every one of their kind: each distinct one once
+        self.distinct: dict[str, dict[tuple, int]] = defaultdict(dict)
+        for i, f in enumerate(doc.facts):
+            if f.kind in ("date", "attribution"):
+                self.distinct[f.kind].setdefault(_agreement_key(f), i)
+        self.known: dict[tuple, bool] = {}
 
     def agree(self, f: Fact, near: Callable[[Fact], bool]) -> bool:
         """Whether a fact here agrees with ``f``; a bounded number admitting another («نحو 60» and 64.5) only
         where the two segments are ``near`` (about the same matter): anywhere else it is a coincidence."""
+        if f.kind in ("date", "attribution"):
+            key = _agreement_key(f)
+            if key not in self.known:
+                self.known[key] = any(relation(f, self.facts[i]) for i in self.distinct[f.kind].values())
+            return self.known[key]
         for i in self.candidates.agreeing(f):
             r = relation(f, self.facts[i])
             if r and (r != "bound" or near(self.facts[i])):
