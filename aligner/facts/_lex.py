@@ -309,3 +309,85 @@ def office_at(tokens: list[Token], i: int, lang: str | None = None) -> tuple[str
                 if key in table:
                     return (*table[key], i + size)
     return None
+
+
+# ----------------------------------------------------------------------------------------
+# Verbs of saying (read by :mod:`.attribution`, and by :mod:`.names` for their subjects)
+# ----------------------------------------------------------------------------------------
+AR_VERBS = {norm(w) for w in """قال قالت أكد أكدت أضاف أضافت أشار أشارت أعلن أعلنت صرح صرحت أوضح أوضحت ذكر ذكرت
+شدد شددت نفى نفت رأى رأت اعتبر اعتبرت كشف كشفت لفت لفتت تابع تابعت رحب رحبت حذر حذرت أعرب أعربت طالب طالبت أفاد
+أفادت مضيفا مشيرا مؤكدا معتبرا موضحا معربا محذرا لافتا مشددا""".split()}
+# رأى (he held) is written like رأي (an opinion): only «ورأى» / «فرأى» count
+AR_NEEDS_PREFIX = {norm(w) for w in ("رأى", "رأت")}
+# "عن X قوله إن" (quoting X), "بحسب X" (according to X): the speaker comes before / after
+AR_QUOTED = {norm(w) for w in ("قوله", "قولها")}
+AR_ACCORDING = {norm(w) for w in ("بحسب", "حسب", "وبحسب", "وحسب")}
+FA_VERBS_ONE = {norm(w) for w in "گفت افزود گفته".split()}
+FA_VERBS_TWO = {(norm(a), norm(b)) for a, b in (
+    ("تأکید", "کرد"), ("تاکید", "کرد"), ("اعلام", "کرد"), ("اظهار", "داشت"), ("تصریح", "کرد"), ("خاطرنشان", "کرد"),
+    ("عنوان", "کرد"), ("بیان", "کرد"), ("یادآور", "شد"), ("اظهار", "کرد"), ("اعلام", "داشت"), ("تاکید", "کرده"),
+    ("تأکید", "کرده"), ("اعلام", "کرده"), ("ادامه", "داد"), ("تصریح", "کرده"), ("خبر", "داد"), ("هشدار", "داد"),
+    ("توصیف", "کرد"), ("استقبال", "کرد"), ("خواستار", "شد"), ("اعلام", "نمود"), ("تأکید", "نمود"), ("تاکید", "نمود"))}
+# "تبریک گفت" (congratulated), "تسلیت گفت": a light verb, not a reported statement
+FA_LIGHT = {norm(w) for w in ("تبریک", "تسلیت", "خوشامد", "خیرمقدم", "پاسخ", "سخن", "دروغ", "ناسزا")}
+
+
+def verb_at(tokens: list[Token], i: int, lang: str) -> int | None:
+    """End index of the verb of saying starting at ``tokens[i]``, or None."""
+    t = tokens[i]
+    if t.kind != "word":
+        return None
+    n = len(tokens)
+    fs = forms(t.norm)
+    if lang != "fa" and (fs[0] in AR_VERBS and fs[0] not in AR_NEEDS_PREFIX
+                         or len(fs) > 1 and fs[1] in AR_VERBS and t.norm.startswith(("و", "ف"))
+                         or t.norm in AR_QUOTED or t.norm in AR_ACCORDING):
+        return i + 1
+    if t.norm in FA_VERBS_ONE and not is_goftogu(tokens, i):
+        if t.norm == norm("گفت") and i > 0 and tokens[i - 1].norm in FA_LIGHT:
+            return None
+        return i + 1
+    if i + 1 < n and (t.norm, tokens[i + 1].norm) in FA_VERBS_TWO:
+        return i + 2
+    return None
+
+
+def is_goftogu(tokens: list[Token], i: int) -> bool:
+    """«گفت‌وگو» (a conversation), written as one word or two: not the verb گفت."""
+    nxt = [t.norm for t in tokens[i + 1:i + 3]]
+    return tokens[i].norm == norm("گفت") and (nxt[:1] == [norm("وگو")] or nxt[:2] == [norm("و"), norm("گو")])
+
+
+# ----------------------------------------------------------------------------------------
+# Titles (read by :mod:`.names`: a name stands next to a title)
+# ----------------------------------------------------------------------------------------
+TITLES = """الرئيس رئيس رئيسة الملك العاهل الأمير أمير الشيخ السيد السيدة الدكتور الوزير وزير وزيرة نائب الناطق الناطقة
+المتحدث المتحدثة متحدث سفير السفير المرشد قائد القائد مدير المدير محافظ المحافظ المستشار الجنرال اللواء العميد وكيل الأمين
+المبعوث مبعوث المندوب مندوب النائب رئيس‌جمهور رئیسجمهور رئیسجمهوری پادشاه شاه امیر شیخ آقای خانم دکتر وزیر معاون سخنگوی
+سخنگو سفیر رهبر فرمانده مدیر مدیرکل استاندار فرماندار دبیرکل نماینده سرلشکر سردار مشاور فرستاده ملک ولیعهد""".split()
+# words that continue a title before the name: "الناطق باسم الكرملين", "وكيل وزارة ...", "وزیر امور خارجه"
+TITLE_CONTINUATIONS = """باسم وزارة لشؤون شؤون الشؤون للشؤون العام العامة الأعلى الخارجية الداخلية الدفاع الطاقة الوفد الوزراء الجمهورية
+حكومة الحكومة مجلس المجلس هيئة منظمة برنامج امور امور خارجه کشور نیرو جمهوری دولت سازمان وزارت وزیر وزارت‌خانه
+کل ستاد خارجی داخلی اقتصاد دفاع نفت""".split()
+TITLE_K = {norm(w) for w in TITLES}
+LINK_K = {norm(w) for w in TITLE_CONTINUATIONS}
+
+
+def is_title(tok: Token) -> bool:
+    """A title word (الرئيس, سخنگوی) or a one-word post of the office map."""
+    return tok.kind == "word" and (tok.norm in TITLE_K or any(f in TITLE_K for f in forms(tok.norm)[1:2])
+                                   or office_kind(tok) == "post")
+
+
+def office_kind(tok: Token) -> str | None:
+    """The kind of the one-word office (post, body, field, vague, weak) ``tok`` is, if any."""
+    if tok.kind != "word":
+        return None
+    found = office_at([tok], 0)
+    return found[1] if found else None
+
+
+def nisba(tok: Token) -> bool:
+    """An Arabic adjective of origin after a title: الروسي، الإيرانية (not a name)."""
+    w = tok.norm
+    return w.startswith(("ال", "وال")) and (w.endswith("ی") or w.endswith("یه") or w.endswith("ین"))

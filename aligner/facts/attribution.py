@@ -33,26 +33,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._lex import COMMA, OFFICE_KINDS, Token, forms, norm, office_at
+from ._lex import AR_ACCORDING, AR_QUOTED, AR_VERBS, COMMA, FA_VERBS_ONE, OFFICE_KINDS, Token, forms, norm, office_at, verb_at
 from .model import Fact
-from .names import PLACE_K, STOP_K, _is_weekday, name_key, same_name, same_word
+from .names import PLACE_K, STOP_K, is_weekday, name_key, same_name, same_word
 
-AR_VERBS = {norm(w) for w in """قال قالت أكد أكدت أضاف أضافت أشار أشارت أعلن أعلنت صرح صرحت أوضح أوضحت ذكر ذكرت
-شدد شددت نفى نفت رأى رأت اعتبر اعتبرت كشف كشفت لفت لفتت تابع تابعت رحب رحبت حذر حذرت أعرب أعربت طالب طالبت أفاد
-أفادت مضيفا مشيرا مؤكدا معتبرا موضحا معربا محذرا لافتا مشددا""".split()}
-# رأى (he held) is written like رأي (an opinion): only «ورأى» / «فرأى» count
-AR_NEEDS_PREFIX = {norm(w) for w in ("رأى", "رأت")}
-# "عن X قوله إن" (quoting X), "بحسب X" (according to X): the speaker comes before / after
-AR_QUOTED = {norm(w) for w in ("قوله", "قولها")}
-AR_ACCORDING = {norm(w) for w in ("بحسب", "حسب", "وبحسب", "وحسب")}
-FA_VERBS_ONE = {norm(w) for w in "گفت افزود گفته".split()}
-FA_VERBS_TWO = {(norm(a), norm(b)) for a, b in (
-    ("تأکید", "کرد"), ("تاکید", "کرد"), ("اعلام", "کرد"), ("اظهار", "داشت"), ("تصریح", "کرد"), ("خاطرنشان", "کرد"),
-    ("عنوان", "کرد"), ("بیان", "کرد"), ("یادآور", "شد"), ("اظهار", "کرد"), ("اعلام", "داشت"), ("تاکید", "کرده"),
-    ("تأکید", "کرده"), ("اعلام", "کرده"), ("ادامه", "داد"), ("تصریح", "کرده"), ("خبر", "داد"), ("هشدار", "داد"),
-    ("توصیف", "کرد"), ("استقبال", "کرد"), ("خواستار", "شد"), ("اعلام", "نمود"), ("تأکید", "نمود"), ("تاکید", "نمود"))}
-# "تبریک گفت" (congratulated), "تسلیت گفت": a light verb, not a reported statement
-FA_LIGHT = {norm(w) for w in ("تبریک", "تسلیت", "خوشامد", "خیرمقدم", "پاسخ", "سخن", "دروغ", "ناسزا")}
 # per language: Persian آن / او are written like Arabic أن / أو once normalised
 SUBJECT_PRONOUNS = {"ar": {norm(w) for w in ("هو", "هي")}, "fa": {norm(w) for w in ("وی", "او", "ایشان")}}
 PRONOUNS = SUBJECT_PRONOUNS["ar"] | SUBJECT_PRONOUNS["fa"]
@@ -273,7 +257,7 @@ def _stop_word(tok: Token, lang: str) -> bool:
     if tok.kind != "word":
         return True
     w = tok.norm
-    return (w in STOP_K or w in STOPPERS or w in PRONOUNS or _is_weekday(tok)
+    return (w in STOP_K or w in STOPPERS or w in PRONOUNS or is_weekday(tok)
             or w in (FA_TIME if lang == "fa" else AR_TIME))
 
 
@@ -495,7 +479,7 @@ def _subject_at(tokens: list[Token], s: int, stop: int, names: _Names, ctx: Spea
 
 def _arabic_speaker(tokens, i, verb_end, names, ctx, text) -> Speaker | str | None:
     s = verb_end
-    while s < len(tokens) and (tokens[s].norm in AR_TIME or _is_weekday(tokens[s]) or tokens[s].text in COMMA):
+    while s < len(tokens) and (tokens[s].norm in AR_TIME or is_weekday(tokens[s]) or tokens[s].text in COMMA):
         s += 1  # "وقال أمس الجمعة وزير ..."
     got, _ = _subject_at(tokens, s, min(len(tokens), s + TITLE_TOKENS + 4), names, ctx, text, "ar")
     if got != _NONE:
@@ -554,32 +538,12 @@ def _skip_preamble(tokens: list[Token], s: int, i: int) -> int:
 # ----------------------------------------------------------------------------------------
 
 
-def _verb_at(tokens: list[Token], i: int, lang: str) -> int | None:
-    """End index of the verb of saying starting at ``tokens[i]``, or None."""
-    t = tokens[i]
-    if t.kind != "word":
-        return None
-    n = len(tokens)
-    fs = forms(t.norm)
-    if lang != "fa" and (fs[0] in AR_VERBS and fs[0] not in AR_NEEDS_PREFIX
-                         or len(fs) > 1 and fs[1] in AR_VERBS and t.norm.startswith(("و", "ف"))
-                         or t.norm in AR_QUOTED or t.norm in AR_ACCORDING):
-        return i + 1
-    if t.norm in FA_VERBS_ONE and not _is_goftogu(tokens, i):
-        if t.norm == norm("گفت") and i > 0 and tokens[i - 1].norm in FA_LIGHT:
-            return None
-        return i + 1
-    if i + 1 < n and (t.norm, tokens[i + 1].norm) in FA_VERBS_TWO:
-        return i + 2
-    return None
-
-
 def extract_attributions(tokens: list[Token], text: str, names: list[Fact], *, lang: str, ctx: SpeakerContext,
                          segment: int = -1, base: int = 0) -> list[Fact]:
     out: list[Fact] = []
     idx = _Names(tokens, names)
     n = len(tokens)
-    verbs = {i: end for i in range(n) if (end := _verb_at(tokens, i, lang)) is not None}
+    verbs = {i: end for i in range(n) if (end := verb_at(tokens, i, lang)) is not None}
     learn_titles(tokens, text, idx, ctx, lang, sorted(verbs))
     said: set[tuple[int, str]] = set()
     last_end = 0  # where the last verb of saying ended
@@ -644,8 +608,3 @@ def _settle(got: Speaker | str | None, ctx: SpeakerContext, segment: int) -> Spe
         p = ctx.previous
         return Speaker(p.value, p.surface, PREVIOUS_NOTE)
     return None
-
-
-def _is_goftogu(tokens, i) -> bool:
-    nxt = [t.norm for t in tokens[i + 1:i + 3]]
-    return tokens[i].norm == norm("گفت") and (nxt[:1] == [norm("وگو")] or nxt[:2] == [norm("و"), norm("گو")])

@@ -29,7 +29,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from ._lex import COMMA, Token, forms, norm, office_at, overlapped
+from ._lex import (AR_ACCORDING, AR_QUOTED, COMMA, FA_VERBS_ONE, FA_VERBS_TWO, LINK_K, Token, forms, is_goftogu, is_title,
+                   nisba, norm, office_kind, overlapped, verb_at)
+from .dates import WEEKDAYS
 from .model import Fact
 
 T = TypeVar("T")
@@ -114,14 +116,6 @@ PLACES = """إيران ایران روسيا روسیه موسكو مسکو طه
 شيراز شیراز أصفهان اصفهان مشهد تبريز تبریز فارس أوكرانيا اوکراین كييف کی‌یف بطرسبورغ پترزبورگ سانت‌پترزبورگ جنيف ژنو
 فيينا وین نيويورك نیویورک الخليج خلیج أذربيجان آذربایجان أرمينيا ارمنستان الكرملين کرملین رويترز رویترز فاو فائو
 اليونيسف یونیسف الناتو ناتو""".split()
-TITLES = """الرئيس رئيس رئيسة الملك العاهل الأمير أمير الشيخ السيد السيدة الدكتور الوزير وزير وزيرة نائب الناطق الناطقة
-المتحدث المتحدثة متحدث سفير السفير المرشد قائد القائد مدير المدير محافظ المحافظ المستشار الجنرال اللواء العميد وكيل الأمين
-المبعوث مبعوث المندوب مندوب النائب رئيس‌جمهور رئیسجمهور رئیسجمهوری پادشاه شاه امیر شیخ آقای خانم دکتر وزیر معاون سخنگوی
-سخنگو سفیر رهبر فرمانده مدیر مدیرکل استاندار فرماندار دبیرکل نماینده سرلشکر سردار مشاور فرستاده ملک ولیعهد""".split()
-# words that continue a title before the name: "الناطق باسم الكرملين", "وكيل وزارة ...", "وزیر امور خارجه"
-TITLE_LINKS = """باسم وزارة لشؤون شؤون الشؤون للشؤون العام العامة الأعلى الخارجية الداخلية الدفاع الطاقة الوفد الوزراء الجمهورية
-حكومة الحكومة مجلس المجلس هيئة منظمة برنامج امور امور خارجه کشور نیرو جمهوری دولت سازمان وزارت وزیر وزارت‌خانه
-کل ستاد خارجی داخلی اقتصاد دفاع نفت""".split()
 # words never part of a name
 STOP = """في من على إلى الى عن أن إن ان أنه انه هذا هذه ذلك التي الذي كان قد لم لا ما مع بعد قبل بين حول خلال عند منذ
 كما أيضا وقال قال أكد وأكد أضاف وأضاف أشار وأشار أعلن وأعلن بأن لأن أمس اليوم يوم غدا نحو أكثر مقابل ضد عبر ثم أو
@@ -146,34 +140,11 @@ SUBJECT_STOP = {norm(w) for w in """إن أن انه إنه أنه مصدر مص
 ایشان آنها هیئت بعض كل جميع""".split()}
 
 
-def _is_weekday(tok: Token) -> bool:
-    from .dates import WEEKDAYS
-
+def is_weekday(tok: Token) -> bool:
     return any(f in WEEKDAYS for f in forms(tok.norm))
 PLACE_K = {name_key(w) for w in PLACES}
-TITLE_K = {norm(w) for w in TITLES}
-LINK_K = {norm(w) for w in TITLE_LINKS}
 STOP_K = {norm(w) for w in STOP} | {norm(w) for w in SAYING}
 CHAIN = {norm(w) for w in ("بن", "بنت", "ابن", "آل", "أبو", "ابو", "عبد")}
-
-
-def _is_title(tok: Token) -> bool:
-    return tok.kind == "word" and (tok.norm in TITLE_K or any(f in TITLE_K for f in forms(tok.norm)[1:2])
-                                   or _office_kind(tok) == "post")
-
-
-def _office_kind(tok: Token) -> str | None:
-    """The kind of the one-word office (post, body, field, vague, weak) ``tok`` is, if any."""
-    if tok.kind != "word":
-        return None
-    found = office_at([tok], 0)
-    return found[1] if found else None
-
-
-def _nisba(tok: Token) -> bool:
-    """An Arabic adjective of origin after a title: الروسي، الإيرانية (not a name)."""
-    w = tok.norm
-    return w.startswith(("ال", "وال")) and (w.endswith("ی") or w.endswith("یه") or w.endswith("ین"))
 
 
 def _definite(tok: Token) -> bool:
@@ -182,7 +153,7 @@ def _definite(tok: Token) -> bool:
 
 def _name_word(tok: Token) -> bool:
     """A word that can be part of a person's name: not a function word, title, office, place or stock subject."""
-    return (_wordlike(tok) and not _is_title(tok) and _office_kind(tok) is None and not _is_place(tok)
+    return (_wordlike(tok) and not is_title(tok) and office_kind(tok) is None and not _is_place(tok)
             and tok.norm not in SUBJECT_STOP)
 
 
@@ -202,9 +173,9 @@ def _after_title(tokens: list[Token], i: int, known: set[str]) -> int | None:
             continue
         if u.kind != "word" or u.norm in STOP_K:
             return None
-        office = _office_kind(u)
-        if construct and not _is_given(u) or office or _is_title(u) or u.norm in LINK_K or forms(u.norm)[-1] in LINK_K \
-                or _definite(u) and name_key(u.norm) not in known or _nisba(u):
+        office = office_kind(u)
+        if construct and not _is_given(u) or office or is_title(u) or u.norm in LINK_K or forms(u.norm)[-1] in LINK_K \
+                or _definite(u) and name_key(u.norm) not in known or nisba(u):
             construct = office in ("post", "body", "weak", "vague") and not _definite(u)
             j, steps = j + 1, steps + 1
             continue
@@ -253,7 +224,7 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
     words = 1
     while j < n and words < 4:
         t = tokens[j]
-        if t.kind != "word" or t.norm in STOP_K or _is_title(t) or t.norm in LINK_K:
+        if t.kind != "word" or t.norm in STOP_K or is_title(t) or t.norm in LINK_K:
             break
         if t.norm in CHAIN and j + 1 < n and tokens[j + 1].kind == "word":
             j += 2
@@ -275,88 +246,115 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
 
 def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str], segment: int = -1,
                   base: int = 0, taken: list[tuple[int, int]] = ()) -> list[Fact]:
-    """Names in one segment; ``known`` (name-word keys of the document so far) grows."""
-    spans: list[tuple[int, int, str]] = []  # token range, how found
-    n = len(tokens)
-    used = overlapped(tokens, taken)
+    """Names in one segment; ``known`` (name-word keys of the document so far) grows.
 
-    def add(i: int, j: int, how: str) -> None:
-        if i >= j or any(used[i:j]):
+    Four passes, each taking only words no earlier pass took: given names of the gazetteer, names next to a
+    title, the subjects of verbs of saying, then words already known in the document and places."""
+    found = _Found(overlapped(tokens, taken))
+    _given_names(tokens, found, known)
+    _names_by_titles(tokens, found, lang, known)
+    _subjects_of_saying(tokens, found, lang, known)
+    _known_words_and_places(tokens, found, known)
+    return [f for i, j, how in sorted(found.spans) if (f := _name_fact(tokens, i, j, how, text, known, segment, base))]
+
+
+class _Found:
+    """The token ranges taken as names so far (``spans``: start, end, how found), and which tokens they hold."""
+
+    def __init__(self, used: list[bool]) -> None:
+        self.used = used
+        self.spans: list[tuple[int, int, str]] = []
+
+    def add(self, i: int, j: int, how: str) -> None:
+        if i >= j or any(self.used[i:j]):
             return
         for x in range(i, j):
-            used[x] = True
-        spans.append((i, j, how))
+            self.used[x] = True
+        self.spans.append((i, j, how))
 
+
+def _given_names(tokens: list[Token], found: _Found, known: set[str]) -> None:
     for i, t in enumerate(tokens):
-        if used[i] or t.kind != "word":
+        if found.used[i] or t.kind != "word":
             continue
         if _is_given(t) and t.norm not in STOP_K:
             j = _extend_name(tokens, i, known=known)
             if j > i + 1 or t.norm not in {norm("علي"), norm("عيسى")}:
-                add(i, j, "gazetteer")
-    # titles: Arabic name after the title (and its complements); Persian name before it
+                found.add(i, j, "gazetteer")
+
+
+def _names_by_titles(tokens: list[Token], found: _Found, lang: str, known: set[str]) -> None:
+    """Arabic: the name after the title and its complements; Persian: the name before the title."""
     for i, t in enumerate(tokens):
-        if not _is_title(t):
+        if not is_title(t):
             continue
         if lang == "ar":
             j = _after_title(tokens, i, known)
-            if j is not None and not used[j]:
-                add(j, _extend_name(tokens, j, known=known), "title")
+            if j is not None and not found.used[j]:
+                found.add(j, _extend_name(tokens, j, known=known), "title")
         elif i >= 1:
-            a, k = _before_title(tokens, i, known, used)
+            a, k = _before_title(tokens, i, known, found.used)
             if a is not None:
-                add(a, k + 1, "title")
-    # the subject of a verb of saying: Arabic "وقال بيسكوف"; Persian "لاوروف گفت" at a clause start
-    from .attribution import AR_ACCORDING, AR_QUOTED, FA_VERBS_ONE, FA_VERBS_TWO, _is_goftogu, _verb_at
+                found.add(a, k + 1, "title")
 
+
+def _subjects_of_saying(tokens: list[Token], found: _Found, lang: str, known: set[str]) -> None:
+    """The subject of a verb of saying: Arabic «وقال بيسكوف»; Persian «لاوروف گفت» at a clause start."""
+    n, used = len(tokens), found.used
     for i, t in enumerate(tokens):
         if t.kind != "word":
             continue
         if lang != "fa" and not t.norm.startswith("م") and t.norm not in AR_ACCORDING and t.norm not in AR_QUOTED \
-                and _verb_at(tokens, i, lang) == i + 1:
+                and verb_at(tokens, i, lang) == i + 1:
             j = i + 1
             if j < n and _name_word(tokens[j]) and not used[j] and not _definite(tokens[j]) \
-                    and not _is_weekday(tokens[j]):
-                add(j, _extend_name(tokens, j, known=known), "subject")
+                    and not is_weekday(tokens[j]):
+                found.add(j, _extend_name(tokens, j, known=known), "subject")
         if lang == "fa":
             two = i + 1 < n and (t.norm, tokens[i + 1].norm) in FA_VERBS_TWO
-            if (t.norm in FA_VERBS_ONE and not _is_goftogu(tokens, i)) or two:
+            if (t.norm in FA_VERBS_ONE and not is_goftogu(tokens, i)) or two:
                 k = i - 1
-                while k >= 0 and _wordlike(tokens[k]) and not used[k] and i - k <= 2 and not _is_title(tokens[k]) \
+                while k >= 0 and _wordlike(tokens[k]) and not used[k] and i - k <= 2 and not is_title(tokens[k]) \
                         and tokens[k].norm not in SUBJECT_STOP:
                     k -= 1
                 if k < i - 1 and (k < 0 or tokens[k].kind == "punct"):
-                    add(k + 1, i, "subject")
-    # words already known in this document, and places/organisations
+                    found.add(k + 1, i, "subject")
+
+
+def _known_words_and_places(tokens: list[Token], found: _Found, known: set[str]) -> None:
+    n = len(tokens)
     for i, t in enumerate(tokens):
-        if used[i] or t.kind != "word" or t.norm in STOP_K:
+        if found.used[i] or t.kind != "word" or t.norm in STOP_K:
             continue
         key = name_key(t.norm)
-        if i + 1 < n and tokens[i + 1].kind == "word" and not used[i + 1] and name_key(t.norm + tokens[i + 1].norm) in PLACE_K:
-            add(i, i + 2, "place")  # إسلام آباد written as two words
+        if i + 1 < n and tokens[i + 1].kind == "word" and not found.used[i + 1] \
+                and name_key(t.norm + tokens[i + 1].norm) in PLACE_K:
+            found.add(i, i + 2, "place")  # إسلام آباد written as two words
             continue
         if key in known and len(key) >= 3:
-            add(i, _extend_name(tokens, i, known=known) if False else i + 1, "document")
+            found.add(i, i + 1, "document")
         elif _is_place(t):
-            add(i, i + 1, "place")
-    facts = []
-    for i, j, how in sorted(spans):
-        start, end = tokens[i].start, tokens[j - 1].end
-        surface = text[start:end]
-        # a conjunction or preposition glued to a place or a known name: وتركيا, لبوتين
-        if surface[:1] in "وفبل" and j == i + 1 and len(surface) > 4:
-            rest = name_key(surface[1:])
-            if (rest in PLACE_K or rest in known) and name_key(surface) not in PLACE_K:
-                start += 1
-                surface = surface[1:]
-        key = name_key(surface)
-        if not key or len(key.replace(" ", "")) < 3:
-            continue
-        for w in key.split():
-            if len(w) >= 3 and w not in {"بن", "ابن", "ال"}:
-                known.add(w)
-        facts.append(Fact("name", surface, start - base, end - base, key, segment, start, note=how))
-    return facts
+            found.add(i, i + 1, "place")
+
+
+def _name_fact(tokens: list[Token], i: int, j: int, how: str, text: str, known: set[str], segment: int,
+               base: int) -> Fact | None:
+    """The name fact of ``tokens[i:j]`` (None when its key is too short); its words become ``known``."""
+    start, end = tokens[i].start, tokens[j - 1].end
+    surface = text[start:end]
+    # a conjunction or preposition glued to a place or a known name: وتركيا, لبوتين
+    if surface[:1] in "وفبل" and j == i + 1 and len(surface) > 4:
+        rest = name_key(surface[1:])
+        if (rest in PLACE_K or rest in known) and name_key(surface) not in PLACE_K:
+            start += 1
+            surface = surface[1:]
+    key = name_key(surface)
+    if not key or len(key.replace(" ", "")) < 3:
+        return None
+    for w in key.split():
+        if len(w) >= 3 and w not in {"بن", "ابن", "ال"}:
+            known.add(w)
+    return Fact("name", surface, start - base, end - base, key, segment, start, note=how)
 
 
 class NameIndex(Generic[T]):
