@@ -238,21 +238,28 @@ def main() -> None:
 @click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
 @click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
 @click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
+@click.option("--framing/--no-framing", default=True, show_default=True, envvar="ALIGNER_FRAMING", help="Compare the words each side uses for one concept (a Framing section in the text view; framing in json and tsv).")
+@click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_LEXICON", help="A framing lexicon (TOML) that extends the bundled one, or replaces it with 'replace = true' (see README).")
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 @_no_traceback
 def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
             support, fill_threshold, length_weight, max_merge, merge_gain, only_below, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
-            partial_below, facts, exit_code, quiet) -> None:
+            partial_below, facts, framing, lexicon, exit_code, quiet) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
     from embeddings.encoder import Encoder
     from embeddings.models import EmbeddingError
 
     from .align import AlignError
+    from .framing import LexiconError, load_lexicon
     from .pipeline import compare_files
     from .views.width import TooNarrow
 
+    try:
+        lexicon = load_lexicon(lexicon) if framing else None
+    except LexiconError as err:
+        raise UserError(str(err)) from None
     if fmt == "text" and width is not None:  # fail before the work when no report fits
         from .views.text import min_width
 
@@ -268,7 +275,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
                 k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
                 length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, only_below=only_below, progress=progress,
-                facts=facts,
+                facts=facts, framing=framing, lexicon=lexicon,
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None

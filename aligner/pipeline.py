@@ -28,6 +28,7 @@ from .align import (
 )
 from .coverage import ONLY_BELOW
 from .facts import check_facts, related_segments
+from .framing import Lexicon, check_framing, load_lexicon
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
 from .text import Segment, detect_lang, model_text, script_profile, segment
@@ -96,11 +97,15 @@ def compare(
     use_cache: bool = True,
     progress: Progress | None = None,
     facts: bool = True,
+    framing: bool = True,
+    lexicon: Lexicon | str | Path | None = None,
 ) -> Report:
     """Compare two articles' texts: which segments both share and which only one has.
 
     With ``facts`` (the default) the numbers, dates, names and speakers of every pair are
-    compared too (``Report.facts``, see :mod:`aligner.facts`).
+    compared too (``Report.facts``, see :mod:`aligner.facts`); with ``framing`` (the default),
+    the words each side uses for the concepts of ``lexicon`` (the bundled one, or a file that
+    extends or replaces it; ``Report.framing``, see :mod:`aligner.framing`).
     """
     params = AlignParams(
         k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
@@ -109,7 +114,8 @@ def compare(
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
     encoder = encoder or Encoder(model, cache_dir=cache_dir, use_cache=use_cache)
-    return compare_documents(left_doc, right_doc, encoder=encoder, params=params, facts=facts, progress=progress)
+    return compare_documents(left_doc, right_doc, encoder=encoder, params=params, facts=facts, progress=progress,
+                             framing=framing, lexicon=lexicon)
 
 
 def compare_documents(
@@ -120,9 +126,13 @@ def compare_documents(
     params: AlignParams | None = None,
     facts: bool = True,
     progress: Progress | None = None,
+    framing: bool = True,
+    lexicon: Lexicon | str | Path | None = None,
 ) -> Report:
     """:func:`compare` on two documents already read and segmented by :func:`prepare`."""
     params = params or AlignParams()
+    if framing and not isinstance(lexicon, Lexicon):
+        lexicon = load_lexicon(lexicon)  # a bad lexicon file fails before the work
     docs = {"left": left_doc, "right": right_doc}
     texts = {side: model_texts(doc) for side, doc in docs.items()}
     vectors = {side: _encode_segments(encoder, texts[side], side, progress) for side in docs}
@@ -153,6 +163,10 @@ def compare_documents(
             right_lang=right_doc.lang,
             related=related,
         )
+    framing_report = None
+    if framing:
+        framing_report = check_framing(left_doc.segments, right_doc.segments, alignment.pairs,
+                                       left_lang=left_doc.lang, right_lang=right_doc.lang, lexicon=lexicon)
     return Report(
         left=Side(left_doc.path, left_doc.lang, left_doc.encoding, left_doc.segments),
         right=Side(right_doc.path, right_doc.lang, right_doc.encoding, right_doc.segments),
@@ -161,6 +175,7 @@ def compare_documents(
         text_version=TEXT_VERSION,
         warnings=_warnings(left_doc, right_doc, encoder),
         facts=fact_report,
+        framing=framing_report,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from . import __version__
 from .align import AlignParams, Alignment, Pair
 from .facts import FactReport
+from .framing import FramingReport
 from .text import Segment
 
 SCHEMA = "aligner.report/2"
@@ -69,6 +70,7 @@ class Report:
     text_version: str
     warnings: list[str] = field(default_factory=list)
     facts: FactReport | None = None  # numbers, dates, names, speakers compared (None: not checked)
+    framing: FramingReport | None = None  # the words each side uses for one concept (None: not checked)
 
     @property
     def pairs(self) -> list[Pair]:
@@ -112,6 +114,7 @@ class Report:
             "summary": self.summary.to_dict(),
             "warnings": list(self.warnings),
             "facts": self.facts.to_dict() if self.facts is not None else None,
+            "framing": self.framing.to_dict() if self.framing is not None else None,
         }
 
 

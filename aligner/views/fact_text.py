@@ -67,19 +67,41 @@ def legend() -> Text:
     return t
 
 
-class FactsSection:
-    """The details after the table: conflicts, then facts one article has and the other has nowhere."""
+class DetailsSection:
+    """A section after the table: :meth:`entries` are its logical lines, wrapped to the width with their
+    continuation lines indented; article text in them is isolated right-to-left under ``bidi="app"``."""
 
     def __init__(self, report, *, bidi: str = "terminal") -> None:
         self.report = report
-        self.facts = report.facts
         self.bidi = bidi
 
-    # -- the logical lines (one per entry, before wrapping) --------------------------------
+    def entries(self) -> list[Text]:
+        raise NotImplementedError
 
     def _surface(self, text: str) -> str:
         text = terminal_text(safe(text))
         return f"{RLI}{text}{PDI}{LRM}" if self.bidi == "app" else text
+
+    def lines(self, width: int, console: Console | None = None) -> list[Text]:
+        out = []
+        for entry in self.entries():
+            wrapped = wrap(entry, max(width - INDENT, 1), console)
+            shown = visual_lines(entry, wrapped, rtl=False) if self.bidi == "app" else [closed_line(line) for line in wrapped]
+            out += [Text(" " * INDENT) + line if n else line for n, line in enumerate(shown)]
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text("\n").join(self.lines(options.max_width, console))
+
+
+class FactsSection(DetailsSection):
+    """The details after the table: conflicts, then facts one article has and the other has nowhere."""
+
+    def __init__(self, report, *, bidi: str = "terminal") -> None:
+        super().__init__(report, bidi=bidi)
+        self.facts = report.facts
+
+    # -- the logical lines (one per entry, before wrapping) --------------------------------
 
     def describe(self, f) -> Text:
         """``«text» (value unit; note)``: the fact as written, its canonical value beside it."""
@@ -153,22 +175,9 @@ class FactsSection:
             out += right
         return out
 
-    # -- rendering ---------------------------------------------------------------------------
-
-    def lines(self, width: int, console: Console | None = None) -> list[Text]:
-        out = []
-        for entry in self.entries():
-            wrapped = wrap(entry, max(width - INDENT, 1), console)
-            shown = visual_lines(entry, wrapped, rtl=False) if self.bidi == "app" else [closed_line(line) for line in wrapped]
-            out += [Text(" " * INDENT) + line if n else line for n, line in enumerate(shown)]
-        return out
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text("\n").join(self.lines(options.max_width, console))
-
 
 def _ids(ids) -> str:
     return " ".join(f"[{i}]" for i in ids)
 
 
-__all__ = ["FactsSection", "has_facts", "legend", "marker_text", "pair_index", "short_markers"]
+__all__ = ["DetailsSection", "FactsSection", "has_facts", "legend", "marker_text", "pair_index", "short_markers"]

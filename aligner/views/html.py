@@ -37,6 +37,8 @@ from html import escape as _html_escape
 
 from ..facts.markers import conflicts, describe, gloss, one_sided, pair_details, pair_markers
 from .fact_text import has_facts, pair_index, short_markers
+from .framing_text import MARKER as FRAMING_MARKER
+from .framing_text import has_framing
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, lang_label, ordered_rows
 from .safe import closers, safe, visible
 
@@ -96,12 +98,22 @@ MARKER_CLASSES = {"≠": "differ", "<": "left", ">": "right", "=": "agree"}
 STATUS_TEXT = {"conflict": "in conflict", "shared": "shared", "only": "nowhere in the other article"}
 
 
+FRAMING_CSS = """
+td.mark .fr { display: block; font-size: .8em; color: #9a6700; }
+section.framing { margin-top: 1.5em; } section.framing h2 { font-size: 1.15em; margin: 0 0 .3em; }
+table.framing { border-collapse: collapse; margin-top: .5em; } table.framing td, table.framing th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; text-align: start; }
+.gloss { color: #666; font-size: .9em; } .register { font-size: .85em; padding: 0 .3em; border-radius: .3em; }
+.register.loaded { background: #fff3bf; } .register.honorific { background: #d3f9d8; } .register.derogatory { background: #ffe3e3; } .register.euphemism { background: #d0ebff; }
+"""
+
+
 def render_html(report, *, show_scores: bool = False, partial_below: float = PARTIAL_BELOW) -> str:
     r, s = report, report.summary
     rows = ordered_rows(r, partial_below=partial_below)
     counts = {k: sum(row.kind == k for row in rows) for k in LABELS}
     left_name, right_name = lang_label(r.left.lang), lang_label(r.right.lang)
     facts = PageFacts(r) if has_facts(r) else None
+    framing = PageFraming(r) if has_framing(r) else None
     title = f"aligner: {r.left.path or 'left'} ↔ {r.right.path or 'right'}"
     out = [
         "<!DOCTYPE html>",
@@ -111,7 +123,7 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="aligner">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS}{FACT_CSS if facts else ''}</style>",
+        f"<style>{CSS}{FACT_CSS if facts else ''}{FRAMING_CSS if framing else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -154,6 +166,7 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
             tip += " · counterpart elsewhere in the right article"
         mark = MARKERS[row.kind] + ("*" if row.moved else "")
         fact_markers = facts.row_markers(row.left, row.right) if facts else ""
+        fact_markers += framing.row_marker(row.left, row.right) if framing else ""
         cells = [f'<td class="mark" title="{escape(tip)}">{escape(mark)}{fact_markers}</td>']
         cells.append(_cell(r.left, row.left, "left", tip, left_marks) if row.left or not row.covered_by else _see(row.covered_by, "left"))
         cells.append(_cell(r.right, row.right, "right", tip, right_marks) if row.right or not row.covered_by else _see(row.covered_by, "right"))
@@ -166,6 +179,8 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
     ]
     if facts:
         out += facts.section()
+    if framing:
+        out += framing.section()
     out += [
         f'<footer><p>signature <code class="signature">{escape(r.signature)}</code></p></footer>',
         "</body>",
@@ -357,6 +372,59 @@ class PageFacts:
         items = [f"<dt>{escape(kind)}</dt><dd>{' · '.join(by_kind[kind])}</dd>"
                  for kind in ("number", "date", "name", "attribution") if kind in by_kind]
         return f'<dl class="one-sided {role}">' + "".join(items) + "</dl>"
+
+
+class PageFraming:
+    """The report's framing as the page shows it: a marker on pairs that name one concept in different
+    registers (the concepts in its title), and the Framing section."""
+
+    def __init__(self, report) -> None:
+        self.report = report
+        self.framing = report.framing
+        self.by_pair = {(p.left, p.right): diffs for p, diffs in zip(report.pairs, self.framing.pairs) if diffs}
+
+    def row_marker(self, left: tuple[int, ...], right: tuple[int, ...]) -> str:
+        diffs = self.by_pair.get((left, right))
+        if not diffs:
+            return ""
+        tip = "; ".join(f"{d.concept}: left {', '.join(d.left_registers)} / right {', '.join(d.right_registers)}"
+                        for d in diffs)
+        return f'<span class="fr" title="{escape(tip)}">{escape(FRAMING_MARKER)}</span>'
+
+    def section(self) -> list[str]:
+        F, r = self.framing, self.report
+        named_left, named_right = {m.concept for m in F.left}, {m.concept for m in F.right}
+        out = [
+            '<section class="framing" id="framing">',
+            "<h2>Framing</h2>",
+            f'<p class="framing-summary">{len(named_left)} concepts named left, {len(named_right)} right, '
+            f"{len(named_left & named_right)} by both · {len(F.document)} named in different words · "
+            f"lexicon <code>{escape(F.lexicon)}</code></p>",
+        ]
+        if F.document:
+            out += [
+                '<table class="framing"><thead><tr><th>concept</th>'
+                f"<th>left ({escape(lang_label(r.left.lang))})</th><th>right ({escape(lang_label(r.right.lang))})</th>"
+                "</tr></thead><tbody>",
+                *(f'<tr><td><b>{escape(d.concept)}</b><br><span class="gloss">{escape(d.gloss)}</span></td>'
+                  f'<td>{self._terms("left", d.left)}</td><td>{self._terms("right", d.right)}</td></tr>' for d in F.document),
+                "</tbody></table>",
+            ]
+        out.append("</section>")
+        return out
+
+    def _terms(self, role: str, indexes) -> str:
+        side = self.report.left if role == "left" else self.report.right
+        mentions = self.framing.left if role == "left" else self.framing.right
+        direction, lang = _direction(side)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i in indexes:
+            groups.setdefault((mentions[i].text, mentions[i].register), []).append(mentions[i].segment)
+        return " · ".join(
+            f'«<bdi dir="{direction}"{lang}>{escape(text)}</bdi>» <span class="register {escape(register)}">'
+            f"{escape(register)}</span> {_links(role, sorted(set(segs)))}"
+            for (text, register), segs in groups.items()
+        )
 
 
 def _fact_title(f) -> str:

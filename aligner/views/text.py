@@ -34,6 +34,7 @@ from rich.text import Text
 
 from .bidi import visual_lines
 from .fact_text import FactsSection, has_facts, legend, marker_text, pair_index, short_markers
+from .framing_text import FramingSection, framing_legend, framing_markers, has_framing
 from .rows import LABELS, MARKERS, PARTIAL_BELOW, Row, lang_label, ordered_rows
 from .safe import closed_line, safe
 from .width import TooNarrow, terminal_text, wrap
@@ -84,6 +85,9 @@ class Header:
         if has_facts(r):
             head.append("\n")
             head.append_text(legend())
+        if framing_markers(r):
+            head.append("\n")
+            head.append_text(framing_legend())
         for note in r.warnings:
             head.append(f"\nnote: {safe(note, keep='')}", style="magenta")
         yield head
@@ -98,6 +102,8 @@ class SideBySide:
         self.bidi = bidi
         self.partial_below = partial_below
         self.fact_markers = _fact_markers(report)
+        for key, markers in framing_markers(report).items():
+            self.fact_markers[key] = self.fact_markers.get(key, []) + markers
         self.marker_width = max([2, *(len(m) for ms in self.fact_markers.values() for m in ms)])
 
     def _fixed(self) -> int:
@@ -203,11 +209,14 @@ class ReportView:
         self.header = Header(report, partial_below=partial_below)
         self.table = SideBySide(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below)
         self.facts = FactsSection(report, bidi=bidi) if has_facts(report) else None
+        self.framing = FramingSection(report, bidi=bidi) if has_framing(report) else None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         parts = [self.header, self.table]
         if self.facts is not None:
             parts.append(self.facts)
+        if self.framing is not None:
+            parts.append(self.framing)
         yield Group(*parts, Text(safe(self.report.signature, keep=""), style="dim", overflow="fold"))
 
 

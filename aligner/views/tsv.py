@@ -97,9 +97,28 @@ def fact_rows(report: Report) -> list[tuple[str, ...]]:
     return rows
 
 
+def framing_rows(report: Report) -> list[tuple[str, ...]]:
+    """``framing:<concept>:pair`` for a pair whose sides name one concept in different registers, then
+    ``framing:<concept>:document`` over the whole articles; ``score`` holds the registers of each side
+    (``neutral|derogatory,loaded``), the text columns the terms as written."""
+    framing = getattr(report, "framing", None)
+    if framing is None:
+        return []
+    L, R = framing.left, framing.right
+
+    def row(d, where: str) -> tuple[str, ...]:
+        return (f"framing:{d.concept}:{where}", " ".join(str(s) for s in sorted({L[i].segment for i in d.left})),
+                " ".join(str(s) for s in sorted({R[j].segment for j in d.right})),
+                f"{','.join(d.left_registers)}|{','.join(d.right_registers)}",
+                " · ".join(dict.fromkeys(L[i].text for i in d.left)), " · ".join(dict.fromkeys(R[j].text for j in d.right)))
+
+    rows = [row(d, "pair") for diffs in framing.pairs for d in diffs]
+    return rows + [row(d, "document") for d in framing.document]
+
+
 def render_tsv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, dialect=TsvDialect)
     writer.writerow(HEADER)
-    writer.writerows([safe(cell, keep="\t\n") for cell in row] for row in tsv_rows(report) + fact_rows(report))
+    writer.writerows([safe(cell, keep="\t\n") for cell in row] for row in tsv_rows(report) + fact_rows(report) + framing_rows(report))
     return out.getvalue()

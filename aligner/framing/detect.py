@@ -1,0 +1,119 @@
+"""Where an article names a concept of the lexicon, with which variant and in which register.
+
+Terms are matched word by word on normalised text (:func:`aligner.text.matching_key`: letter variants,
+diacritics, tatweel, ZWNJ). A word of the text matches a word of a term as it is, or, in Arabic, without
+its clitics and article (``والإسرائيلية`` matches the term ``إسرائيلية``, ``والخليج`` the term ``الخليج``),
+in Persian without the plural and ezafe endings (``تحریم‌های`` matches ``تحریم``). Never the other way
+round: the term ``الغرب`` (the West) does not match ``غرب`` (west of). At each word the longest term
+starting there wins, and a word belongs to one mention at most.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..facts._lex import Token, forms, tokenize
+from ..text import Segment
+from .lexicon import Lexicon, Variant
+
+_FA_ENDINGS = ("هایی", "های", "ها", "ای", "ی")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A concept named in one segment: ``text == segment.text[start:end]``; ``doc_start`` in the document."""
+
+    concept: str
+    register: str
+    variant: str  # the lexicon's term that matched
+    text: str
+    segment: int
+    start: int
+    end: int
+    doc_start: int
+
+    def to_dict(self) -> dict:
+        return {
+            "concept": self.concept, "register": self.register, "variant": self.variant, "text": self.text,
+            "segment": self.segment, "start": self.start, "end": self.end, "doc_start": self.doc_start,
+            "doc_end": self.doc_start + (self.end - self.start),
+        }
+
+
+@lru_cache(maxsize=1 << 16)
+def word_forms(word: str, lang: str) -> frozenset[str]:
+    """The forms a normalised word is compared by: Arabic without clitics, Persian without its endings."""
+    if lang != "fa":
+        out = set(forms(word))
+        if word.startswith("لل") and len(word) > 4:
+            out.add("ا" + word[1:])  # للحوثيين: ل + الحوثيين (the lam takes the article's alif)
+        return frozenset(out)
+    out = {word}
+    for ending in _FA_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            out.add(word[: -len(ending)])
+    return frozenset(out)
+
+
+class TermIndex:
+    """One language's variants, looked up by the forms of their first word, longest term first."""
+
+    def __init__(self, variants: list[Variant], lang: str) -> None:
+        self.lang = lang
+        self.by_first: dict[str, list[Variant]] = defaultdict(list)
+        for v in variants:
+            self.by_first[v.key[0]].append(v)
+        for found in self.by_first.values():
+            found.sort(key=lambda v: -len(v.key))
+
+    def match_at(self, tokens: list[Token], i: int) -> tuple[Variant, int] | None:
+        """The longest variant whose words start at ``tokens[i]``, and the index after it."""
+        if tokens[i].kind != "word":
+            return None
+        candidates = {id(v): v for f in word_forms(tokens[i].norm, self.lang) for v in self.by_first.get(f, ())}
+        best: tuple[Variant, int] | None = None
+        for v in candidates.values():
+            j = self._end(tokens, i, v)
+            if j is not None and (best is None or j > best[1]):
+                best = (v, j)
+        return best
+
+    def _end(self, tokens: list[Token], i: int, v: Variant) -> int | None:
+        k = i + 1
+        for word in v.key[1:]:
+            while k < len(tokens) and tokens[k].kind == "punct" and tokens[k].text in "()":
+                k += 1  # «(رژیم) اسرائیل» still names one thing
+            if k >= len(tokens) or tokens[k].kind == "punct":
+                return None
+            if word not in word_forms(tokens[k].norm, self.lang):
+                return None
+            k += 1
+        return k
+
+
+@lru_cache(maxsize=8)
+def _index(lexicon: Lexicon, lang: str) -> TermIndex:
+    return TermIndex(lexicon.variants("fa" if lang == "fa" else "ar"), lang)
+
+
+def find_mentions(segments: list[Segment], lang: str, lexicon: Lexicon) -> list[Mention]:
+    """Every mention of a concept in the segments, in reading order."""
+    index = _index(lexicon, lang)
+    out: list[Mention] = []
+    for seg in segments:
+        tokens = tokenize(seg.text)
+        i = 0
+        while i < len(tokens):
+            found = index.match_at(tokens, i)
+            if found is None:
+                i += 1
+                continue
+            v, j = found
+            start, end = tokens[i].start, tokens[j - 1].end
+            if i > 0 and tokens[i - 1].text == "(" and any(t.text == ")" for t in tokens[i:j]):
+                start = tokens[i - 1].start  # «(رژیم) اسرائیل»: the mention keeps both brackets
+            out.append(Mention(v.concept, v.register, v.term, seg.text[start:end], seg.id, start, end, seg.start + start))
+            i = j
+    return out
