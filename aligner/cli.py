@@ -607,5 +607,32 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
             )
 
 
+@main.command("report")
+@click.argument("batch_out", type=click.Path(path_type=Path), metavar="OUT")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_REPORT_OUTPUT", help="Write the page here [default: OUT/report.html].")
+@click.option("--by", default=None, envvar="ALIGNER_REPORT_BY", help="Group the pairs by this metadata column of the manifest (e.g. outlet, topic).")
+@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or note on stderr.")
+@_no_traceback
+def report(batch_out, output, by, quiet) -> None:
+    """Write one self-contained HTML page about a batch run: coverage, omissions, fact conflicts, loaded terms.
+
+    OUT is the folder 'aligner batch' wrote (or its reports.jsonl). The page needs no network and prints
+    to PDF; its charts need matplotlib (pip install 'aligner[report]').
+    """
+    from .corpus_report import CorpusReportError, render_corpus_html, summarise_batch
+
+    try:
+        with _Progress(not quiet) as progress:
+            summary = summarise_batch(batch_out, by=by, progress=lambda done, total: progress("reading reports", done, total))
+            page = render_corpus_html(summary)
+    except CorpusReportError as err:
+        raise UserError(str(err)) from None
+    target = output or (batch_out / "report.html" if batch_out.is_dir() else batch_out.with_name("report.html"))
+    _write(page, target)
+    if not quiet:
+        pairs = sum(g.pairs for g in summary.groups.values())
+        _say(f"aligner: wrote {target} ({pairs} pairs, {len(summary.groups)} group(s))")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
