@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from aligner.cli import main
 from aligner.corpus_report import EXAMPLES, summarise_batch
 from conftest import SAMPLES
+from conftest import SHARED_CORPORA as SHARED
 from test_views_html import _chromium, screenshot
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def _invoke(*args, cache_dir=None):

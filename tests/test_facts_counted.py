@@ -17,6 +17,7 @@ from aligner.facts import check_facts, check_texts
 from aligner.facts.compare import extract_document
 from aligner.pipeline import compare
 from aligner.text import Segment
+from conftest import line_segments
 
 
 def _counted(text: str, lang: str) -> list[tuple[str, str]]:
@@ -111,12 +112,7 @@ FA = [
 ]
 
 
-def _segments(lines: list[str]) -> list[Segment]:
-    out, start = [], 0
-    for k, line in enumerate(lines):
-        out.append(Segment(k, start, start + len(line), line, ""))
-        start += len(line) + 1
-    return out
+_segments = line_segments
 
 
 def _across(report) -> list[tuple[int, int, str]]:

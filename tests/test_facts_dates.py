@@ -7,15 +7,10 @@ import pytest
 
 from aligner.align import Pair
 from aligner.facts.compare import check_facts, extract_document
-from aligner.text import Segment
+from conftest import line_segments
 
 
-def _segments(lines: list[str]) -> list[Segment]:
-    out, pos = [], 0
-    for i, line in enumerate(lines):
-        out.append(Segment(i, pos, pos + len(line), line, ""))
-        pos += len(line) + 1
-    return out
+_segments = line_segments
 
 
 def _dates(lines: list[str], lang: str) -> dict[str, str]:

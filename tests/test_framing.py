@@ -15,8 +15,8 @@ from aligner.text import Segment
 from aligner.views.html import render_html
 from aligner.views.text import render_text
 from aligner.views.tsv import render_tsv
+from conftest import SHARED_CORPORA as SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def _found(text: str, lang: str, lexicon=None) -> list[tuple[str, str, str]]:

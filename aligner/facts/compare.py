@@ -600,21 +600,19 @@ def document_conflicts(left: list[Fact], right: list[Fact], li: list[int], ri: l
             linked_r.add(b)
     # a figure restated on one side joins the nearest statement of the figure its first statement conflicts with
     figures = {(_figure(left[m.left]), _figure(right[m.right])) for m in in_pairs + found}
-    by_figure_l, by_figure_r = _by_figure(left, li), _by_figure(right, ri)
-    for a in (a for a in li if left[a].kind == "number" and a not in linked_l):
-        near = [(places.distance(left[a], right[b]), b) for fl, fr in figures if fl == _figure(left[a])
-                for b in by_figure_r.get(fr, ())]
-        for _, b in sorted(near):
-            if (a, b) not in seen and conflict(left[a], right[b]):
-                take(a, b)
-                break
-    for b in (b for b in ri if right[b].kind == "number" and b not in linked_r):
-        near = [(places.distance(left[a], right[b]), a) for fl, fr in figures if fr == _figure(right[b])
-                for a in by_figure_l.get(fl, ())]
-        for _, a in sorted(near):
-            if (a, b) not in seen and conflict(left[a], right[b]):
-                take(a, b)
-                break
+    by_figure = (_by_figure(left, li), _by_figure(right, ri))
+    for side, own, indices, linked in ((0, left, li, linked_l), (1, right, ri, linked_r)):
+        for a in (a for a in indices if own[a].kind == "number" and a not in linked):
+            near = []  # (distance, left index, right index) of the other side's statements of the linked figure
+            for figure in figures:
+                if figure[side] == _figure(own[a]):
+                    for b in by_figure[1 - side].get(figure[1 - side], ()):
+                        pair = (a, b) if side == 0 else (b, a)
+                        near.append((places.distance(left[pair[0]], right[pair[1]]), *pair))
+            for _, i, j in sorted(near):
+                if (i, j) not in seen and conflict(left[i], right[j]):
+                    take(i, j)
+                    break
     found.sort(key=lambda m: (left[m.left].doc_start, right[m.right].doc_start))
     return found
 
