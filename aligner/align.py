@@ -53,8 +53,12 @@ News coverage is not translation: facts are reordered and dropped. The method:
    that the other document says what it says (:mod:`aligner.coverage`). A
    segment the matches leave out is linked to its best counterpart by a
    ``covers`` pair when that probability reaches ``only_below``; below it, it
-   is reported as only on its side. A translation stays one-to-one: what its
-   in-order matching leaves out is one-sided.
+   is reported as only on its side, unless it states a specific figure that a
+   segment of the other document states too (``shared``, see
+   :mod:`aligner.facts.shared`): then it is linked to the likeliest of those
+   segments by a ``covers`` pair, since that one says at least part of what it
+   says. A translation stays one-to-one: what its in-order matching leaves out
+   is one-sided.
 
 Every segment is in one or more pairs or once in its side's one-sided list,
 never both; ``match`` pairs are one-to-one.
@@ -99,6 +103,9 @@ ONE_SIDE_EXTRA = 0.015
 PARALLEL_MIN_CHAIN = 0.3
 PARALLEL_IMBALANCE = 0.06
 PARALLEL_BAR = -0.3
+# What links a segment below only_below rather than leave it one-sided, for the signature: a specific
+# figure it shares with a segment of the other document (see aligner.facts.shared)
+LINK_EVIDENCE = "figures"
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -143,7 +150,7 @@ class AlignParams:
         return (
             f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}|support:{self.support:g}"
             f"|fill:{self.fill_threshold:g}|length:{self.length_weight:g}+{self.length_slack:g}"
-            f"|merge:{self.max_merge}+{self.merge_gain:g}|only-below:{self.only_below:g}+{weights_id(coverage_model.WEIGHTS)}"
+            f"|merge:{self.max_merge}+{self.merge_gain:g}|only-below:{self.only_below:g}+{weights_id(coverage_model.WEIGHTS)}+{LINK_EVIDENCE}"
             f"|index:{self.index}"
         )
 
@@ -370,6 +377,7 @@ def align(
     span_encoder: SpanEncoder | None = None,
     lengths: tuple[Sequence[int], Sequence[int]] | None = None,
     lexical: np.ndarray | None = None,
+    shared: np.ndarray | None = None,
 ) -> Alignment:
     """Pair the rows of ``left`` (n, d) with the rows of ``right`` (m, d).
 
@@ -379,10 +387,13 @@ def align(
     of the text the model saw (left, right); without them, length plays no part.
     ``lexical`` (n, m) is the segments' lexical similarity
     (:func:`aligner.lexical.lexical_similarity`), one of the signals of coverage;
-    without it, coverage goes by the vectors alone.
+    without it, coverage goes by the vectors alone. ``shared`` (n, m) is true
+    where two segments state the same specific figure
+    (:func:`aligner.facts.shared.shared_figures`); a segment below
+    ``only_below`` that shares one is linked there rather than one-sided.
     """
     params = params or AlignParams()
-    _check_inputs(left, right, params, lengths, lexical)
+    _check_inputs(left, right, params, lengths, lexical, shared)
     n, m = len(left), len(right)
     if n == 0 or m == 0:
         return Alignment([], list(range(n)), list(range(m)), params, _nothing_covers(n), _nothing_covers(m))
@@ -414,7 +425,7 @@ def align(
     }
     if not translation:
         # a translation is one-to-one: what its in-order matching leaves out is out
-        pairs += _covers_pairs(pairs, coverage, cos, raw_margin, params.only_below)
+        pairs += _covers_pairs(pairs, coverage, cos, raw_margin, params.only_below, shared)
     pairs.sort(key=lambda p: (p.left[0], p.right[0], p.kind != "match"))
     left_used = {i for p in pairs for i in p.left}
     right_used = {j for p in pairs for j in p.right}
@@ -431,22 +442,35 @@ def align(
 
 
 def _covers_pairs(
-    pairs: list[Pair], coverage: dict[str, list[SegmentCoverage]], cos: np.ndarray, margin: np.ndarray, only_below: float
+    pairs: list[Pair], coverage: dict[str, list[SegmentCoverage]], cos: np.ndarray, margin: np.ndarray,
+    only_below: float, shared: np.ndarray | None = None,
 ) -> list[Pair]:
-    """A ``covers`` pair for each segment no match holds whose coverage reaches ``only_below``."""
+    """A ``covers`` pair for each segment no match holds whose coverage reaches ``only_below``, or that
+    shares a specific figure with a segment of the other side (``shared``; linked to the likeliest of those)."""
     used = {"left": {i for p in pairs for i in p.left}, "right": {j for p in pairs for j in p.right}}
+    views = {"left": (cos, shared), "right": (cos.T, None if shared is None else shared.T)}
     extra: list[Pair] = []
     seen: set[tuple[int, int]] = set()
     for side in ("left", "right"):
+        side_cos, side_shared = views[side]
         for i, c in enumerate(coverage[side]):
-            if i in used[side] or c.score < only_below:
+            if i in used[side]:
                 continue
-            j = c.best[0]
+            j = c.best[0] if c.score >= only_below else _sharing_counterpart(side_cos[i], side_shared, i)
+            if j is None:
+                continue
             a, b = (i, j) if side == "left" else (j, i)
             if (a, b) not in seen:
                 seen.add((a, b))
                 extra.append(Pair((a,), (b,), float(cos[a, b]), float(margin[a, b]), kind="covers"))
     return extra
+
+
+def _sharing_counterpart(row_cos: np.ndarray, shared: np.ndarray | None, i: int) -> int | None:
+    """Of the other side's segments that share a figure with segment ``i``, the one closest to it, or None."""
+    if shared is None or not shared[i].any():
+        return None
+    return int(np.where(shared[i], row_cos, -np.inf).argmax())
 
 
 def _nothing_covers(size: int) -> list[SegmentCoverage]:
@@ -535,7 +559,7 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
 
 def _check_inputs(
     left: np.ndarray, right: np.ndarray, params: AlignParams, lengths: tuple[Sequence[int], Sequence[int]] | None,
-    lexical: np.ndarray | None = None,
+    lexical: np.ndarray | None = None, shared: np.ndarray | None = None,
 ) -> None:
     for name, arr in (("left", left), ("right", right)):
         if arr.ndim != 2:
@@ -552,6 +576,8 @@ def _check_inputs(
         raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({len(left)}, {len(right)})")
     if lexical is not None and lexical.shape != (len(left), len(right)):
         raise AlignError(f"lexical similarity has shape {lexical.shape}, the vectors ({len(left)}, {len(right)})")
+    if shared is not None and shared.shape != (len(left), len(right)):
+        raise AlignError(f"shared figures have shape {shared.shape}, the vectors ({len(left)}, {len(right)})")
     if not 0.0 <= params.only_below <= 1.0:
         raise AlignError(f"only_below is a probability between 0 and 1, got {params.only_below}")
     if params.length_weight < 0 or params.length_slack < 0:

@@ -197,7 +197,7 @@ model_and_alignment_options = _stack(
     click.option("--length-weight", type=click.FloatRange(0), default=DEFAULT_LENGTH_WEIGHT, show_default=True, envvar="ALIGNER_LENGTH_WEIGHT", help="Margin a pair loses per log unit its length ratio strays beyond 1.5 times the document's usual ratio (0: length plays no part)."),
     click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
     click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
-    click.option("--only-below", type=click.FloatRange(0, 1), default=ONLY_BELOW, show_default=True, envvar="ALIGNER_ONLY_BELOW", help="In articles that are not a translation, an unmatched segment is reported as only on its side when its coverage (the calibrated probability that the other article says it) is below this; at or above, it is linked to its best counterpart."),
+    click.option("--only-below", type=click.FloatRange(0, 1), default=ONLY_BELOW, show_default=True, envvar="ALIGNER_ONLY_BELOW", help="In articles that are not a translation, an unmatched segment is reported as only on its side when its coverage (the calibrated probability that the other article says it) is below this and it states no specific figure the other article states too; at or above, it is linked to its best counterpart, and a shared figure links it to the segment that states it."),
 )
 
 cache_options = _stack(

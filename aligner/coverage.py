@@ -34,7 +34,10 @@ benchmarks.calibrate``, which prints them; the test split's scores are in
 ``benchmarks/NEWS_RESULTS.md``. An unmatched segment whose coverage is below
 :data:`ONLY_BELOW` is reported as only on its side; one at or above it is
 linked to its best counterpart (a ``covers`` pair), so that every segment is
-either in one or more pairs or one-sided, never both.
+either in one or more pairs or one-sided, never both. One piece of evidence
+overrides a low score: a segment that states a specific figure a segment of
+the other article states too is linked to that segment, not reported as
+one-sided (see :func:`aligner.align.align` and :mod:`aligner.facts.shared`).
 """
 
 from __future__ import annotations

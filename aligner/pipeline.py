@@ -5,7 +5,7 @@ read → segment and normalise → encode → index and search → align → rep
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from .align import (
 )
 from .coverage import ONLY_BELOW
 from .facts import check_facts, related_segments
+from .facts.shared import shared_figures
 from .framing import Lexicon, check_framing, load_lexicon
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
@@ -144,9 +145,12 @@ def compare_documents(
     if progress:
         progress("aligning", 0, 1)
     lengths = ([len(t) for t in texts["left"]], [len(t) for t in texts["right"]])
-    lexical = lexical_similarity([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
+    segment_texts = ([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
+    lexical = lexical_similarity(*segment_texts)
+    shared = shared_figure_matrix(*segment_texts, left_lang=left_doc.lang, right_lang=right_doc.lang)
     alignment = align(
-        vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical
+        vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical,
+        shared=shared,
     )
     if progress:
         progress("aligning", 1, 1)
@@ -192,6 +196,15 @@ def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: i
         right_encoding=right.encoding,
         **options,
     )
+
+
+def shared_figure_matrix(left: Sequence[str], right: Sequence[str], *, left_lang: str, right_lang: str) -> np.ndarray:
+    """(n, m) booleans: where left text i and right text j state the same specific figure (what
+    :func:`aligner.align.align` takes as ``shared``; see :mod:`aligner.facts.shared`)."""
+    out = np.zeros((len(left), len(right)), dtype=bool)
+    for i, j in shared_figures(left, right, left_lang=left_lang, right_lang=right_lang):
+        out[i, j] = True
+    return out
 
 
 def model_texts(doc: Document) -> list[str]:

@@ -1,0 +1,67 @@
+"""Which segments of two articles state the same specific figure: evidence that one covers part of the other.
+
+Comparable news seldom says a sentence twice; it shares facts. «وأعلنت السلطات مقتل سبعة أشخاص وإصابة 45
+آخرين» and «از ۴۵ مصدوم زلزله، بیشتر پس از درمان سرپایی مرخص شدند» are not one sentence, and the model scores
+them no closer than two sentences about the same quake that say different things; but the same 45 injured in
+both says that the first article has at least part of what the second says. The aligner
+(:func:`aligner.align.align`) links such a segment there rather than claim it is only in its article.
+
+A figure is shared when both sides give the same value (:func:`aligner.facts.relation` ``equal`` or
+``converted``; an open bound such as «أكثر من 65 ألف» is not a value) for the same thing:
+
+* what they count agrees when both say it (killed, injured, …; see :mod:`aligner.facts.counted`);
+* both have a unit (``usd``, ``ton``, ``%``, ``kg``, ``silver``, …) and it is the same; or
+* one or neither has a unit and the value itself is specific: at least :data:`SPECIFIC_FROM` or not a whole
+  number (``65400``, ``97``, ``4.7``), not a one-digit count such as «ستة» or «چهار» that any two
+  sentences may hold for different things.
+
+A different value on the same matter shares nothing. Dates and names do not count: on the news dev split every
+date that unpaired segments shared was the article's own date in two datelines, and a name found in a single
+segment of each side marked gold one-sided lines too (the same person in two different statements); see
+README, Coverage, for the measurements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..text import Segment, matching_key
+from .compare import extract_document, relation
+from .model import Fact
+
+SPECIFIC_FROM = 10  # a bare number (no unit) this large is a specific figure; smaller ones are everyday counts
+
+
+def shared_figures(
+    left: Sequence[str], right: Sequence[str], *, left_lang: str = "ar", right_lang: str = "fa"
+) -> set[tuple[int, int]]:
+    """(i, j) for every left segment text ``left[i]`` and right one ``right[j]`` that state the same specific
+    figure (see the module)."""
+    left_figures = _figures(left, left_lang)
+    right_figures = _figures(right, right_lang)
+    return {(a.segment, b.segment) for a in left_figures for b in right_figures if same_figure(a, b)}
+
+
+def same_figure(a: Fact, b: Fact) -> bool:
+    """Whether numbers ``a`` and ``b`` are one specific figure (same value, same thing counted)."""
+    if relation(a, b) not in ("equal", "converted"):
+        return False
+    if a.counted and b.counted and a.counted != b.counted:
+        return False
+    if a.unit and b.unit:
+        return a.unit == b.unit
+    return _specific(Decimal(a.value))
+
+
+def _specific(value: Decimal) -> bool:
+    return abs(value) >= SPECIFIC_FROM or value != value.to_integral_value()
+
+
+def _figures(texts: Sequence[str], lang: str) -> list[Fact]:
+    """The numbers of each text, ``segment`` its index (the texts read as one document, a line each)."""
+    segments, start = [], 0
+    for i, text in enumerate(texts):
+        segments.append(Segment(i, start, start + len(text), text, matching_key(text)))
+        start += len(text) + 1
+    return [f for f in extract_document(segments, lang).facts if f.kind == "number"]
