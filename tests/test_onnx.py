@@ -26,7 +26,7 @@ NEWS = ROOT / "benchmarks" / "data" / "news" / "pairs"
 def _real_lines(shared: Path) -> list[str]:
     lines: list[str] = []
     for name in ("seed_ar.txt", "seed_fa.txt"):
-        lines += [l.strip() for l in (shared / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+        lines += [line.strip() for line in (shared / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     for path in sorted(NEWS.glob("*.json"))[:3]:
         pair = json.loads(path.read_text(encoding="utf-8"))
         lines += pair["ar"] + pair["fa"]
