@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="run-", dir=base))
     console = Console()
     if not console.is_terminal:
-        console.width = 120
+        console.width = 140
     try:
         model_root = (args.model_cache or base / "model").resolve()
         converted = run_child([sys.executable, "-c", _CONVERT, str(model_root)]).stdout.decode().strip()
