@@ -24,7 +24,7 @@ pairs (:func:`compare_prepared`), the records and the final files — and differ
 prepared pairs get their vectors and reports. ``engine="local"``: one
 :class:`~embeddings.encoder.Encoder` serves the whole batch, so the model loads once; the
 segments of ``batch_pairs`` pairs are encoded in one call (fuller, length-sorted batches for
-torch, which already uses every core inside the process), then each pair is aligned from
+the runtime, which already uses every core inside the process), then each pair is aligned from
 those vectors. ``engine="ray"``: the same groups go through Ray tasks and a pool of encoding
 actors (:mod:`aligner.ray_engine`). See README, "Batch" and "Scale out with Ray".
 """
@@ -572,7 +572,7 @@ def batch(
 
     ``engine``: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see
     :mod:`aligner.ray_engine`; ``address`` as for ``ray.init``, None starts a local instance).
-    ``workers``: local, torch threads for encoding (default: torch's own, every core); ray,
+    ``workers``: local, threads for encoding (default: the runtime's own, every core); ray,
     encoding actors (default: the cluster's CPUs less one).
     ``batch_pairs``: pairs whose segments are encoded in one call.
     ``compare_options``: the keywords of :func:`aligner.compare` (``k``, ``threshold``, ...,
@@ -690,7 +690,8 @@ class PrefetchingEncoder:
         self.inner = encoder
         self.workers = workers
         self._memo: dict[str, np.ndarray] = {}
-        self._threads: int | None = None
+        self._threads: int | None = None  # the encoder's own setting, restored after the batch
+        self._threads_set = False
 
     @property
     def spec(self):
@@ -724,16 +725,12 @@ class PrefetchingEncoder:
         return np.stack([self._memo[t] for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        if self.workers and self._threads is None:
-            import torch  # only when something is really encoded
-
-            self._threads = torch.get_num_threads()
-            torch.set_num_threads(self.workers)
+        if self.workers and not self._threads_set:  # only when something is really encoded
+            self._threads = self.inner.set_threads(self.workers)
+            self._threads_set = True
         return self.inner.encode(texts)
 
     def restore_threads(self) -> None:
-        if self._threads is not None:
-            import torch
-
-            torch.set_num_threads(self._threads)
-            self._threads = None
+        if self._threads_set:
+            self.inner.set_threads(self._threads)
+            self._threads, self._threads_set = None, False

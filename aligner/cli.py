@@ -208,7 +208,7 @@ cache_options = _stack(
 engine_options = _stack(
     click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="local", show_default=True, envvar="ALIGNER_ENGINE", help='Where to encode: this process, or a Ray cluster (needs pip install "aligner[ray]"; see README, Scale out with Ray).'),
     click.option("--address", default=None, envvar="ALIGNER_RAY_ADDRESS", help="With --engine ray: 'auto' or HOST:PORT of a running Ray head [default: start a local Ray instance for this command and stop it after]."),
-    click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="local: torch threads for encoding [default: torch's, one per core]; ray: encoding actors, one CPU and model copy each [default: the cluster's CPUs less one]."),
+    click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="local: threads for encoding [default: one per core]; ray: encoding actors, one CPU and model copy each [default: the cluster's CPUs less one]."),
 )
 
 
@@ -570,12 +570,10 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                                       cache_dir=cache_dir, use_cache=not no_cache) as embed:
                     result = pair_articles(left_refs, right_refs, encoder=None, embed=embed, progress=progress, **options)
             else:
-                if workers:
-                    import torch
-
-                    torch.set_num_threads(workers)
                 encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                   convert_progress=progress if not quiet else None, notify=_warn)
+                if workers:
+                    encoder.set_threads(workers)
                 if encoder.spec.note and not quiet:
                     _say(f"aligner: note: {encoder.spec.note}")
                 try:

@@ -72,7 +72,7 @@ from .batch import (
 
 RAY_REQUIREMENT = "ray[data]>=2.60,<2.61"  # setup.cfg [options.extras_require] ray; tested with 2.60.0
 INSTALL_HINT = 'pip install "aligner[ray]"'
-WORKER_CPUS = 1  # CPUs (and torch threads) of one encoding actor
+WORKER_CPUS = 1  # CPUs (and encoding threads) of one encoding actor
 TASK_RETRIES = 3  # re-runs of an actor call whose actor died
 READ_RETRIES = 3
 # Read tasks reserve no CPU: actors hold theirs for life, so with --workers equal to the

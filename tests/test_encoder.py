@@ -13,6 +13,7 @@ from aligner.text import model_text
 from embeddings import encoder as encoder_module
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError, resolve_model
+from embeddings.onnx_runtime import ONNX_FILE
 
 TEXTS = [
     "الكرملين يرفض الاتهامات بأنه لم يفعل ما يكفي لدعم إيران",
@@ -142,14 +143,14 @@ def test_compare_with_a_damaged_vector_cache_warns_once_and_rebuilds_it(encoder,
 
 
 def _damaged_model_folder(encoder, root):
-    """The converted model's files, but model.safetensors replaced by zeros of the same size."""
+    """The converted model's files, but the ONNX model (what the default runs) replaced by zeros of the same size."""
     source = encoder.model_dir
     target = root / "models" / source.name
     for path in source.rglob("*"):
         dest = target / path.relative_to(source)
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
-        elif path.name == "model.safetensors":
+        elif path.relative_to(source).as_posix() == ONNX_FILE:
             dest.parent.mkdir(parents=True, exist_ok=True)
             with dest.open("wb") as handle:
                 handle.truncate(path.stat().st_size)
