@@ -43,18 +43,19 @@ class Mention:
 
 
 @lru_cache(maxsize=1 << 16)
-def word_forms(word: str, lang: str) -> frozenset[str]:
-    """The forms a normalised word is compared by: Arabic without clitics, Persian without its endings."""
+def word_forms(word: str, lang: str) -> tuple[str, ...]:
+    """The forms a normalised word is compared by, the word itself first: Arabic without clitics, Persian
+    without its endings. The order decides between two terms that match the same words (the closer form wins)."""
     if lang != "fa":
-        out = set(forms(word))
+        out = list(forms(word))
         if word.startswith("لل") and len(word) > 4:
-            out.add("ا" + word[1:])  # للحوثيين: ل + الحوثيين (the lam takes the article's alif)
-        return frozenset(out)
-    out = {word}
+            out.append("ا" + word[1:])  # للحوثيين: ل + الحوثيين (the lam takes the article's alif)
+        return tuple(dict.fromkeys(out))
+    out = [word]
     for ending in _FA_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
-            out.add(word[: -len(ending)])
-    return frozenset(out)
+            out.append(word[: -len(ending)])
+    return tuple(dict.fromkeys(out))
 
 
 class TermIndex:
@@ -72,9 +73,8 @@ class TermIndex:
         """The longest variant whose words start at ``tokens[i]``, and the index after it."""
         if tokens[i].kind != "word":
             return None
-        candidates = {id(v): v for f in word_forms(tokens[i].norm, self.lang) for v in self.by_first.get(f, ())}
         best: tuple[Variant, int] | None = None
-        for v in candidates.values():
+        for v in (v for f in word_forms(tokens[i].norm, self.lang) for v in self.by_first.get(f, ())):
             j = self._end(tokens, i, v)
             if j is not None and (best is None or j > best[1]):
                 best = (v, j)
