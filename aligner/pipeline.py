@@ -28,7 +28,8 @@ from .align import (
 )
 from .coverage import ONLY_BELOW
 from .facts import check_facts, related_segments
-from .facts.shared import shared_figures
+from .facts.compare import extract_document
+from .facts.shared import figures_shared, shared_figures
 from .framing import Lexicon, check_framing, load_lexicon
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
@@ -145,9 +146,11 @@ def compare_documents(
     if progress:
         progress("aligning", 0, 1)
     lengths = ([len(t) for t in texts["left"]], [len(t) for t in texts["right"]])
-    segment_texts = ([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
-    lexical = lexical_similarity(*segment_texts)
-    shared = shared_figure_matrix(*segment_texts, left_lang=left_doc.lang, right_lang=right_doc.lang)
+    lexical = lexical_similarity([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
+    # the facts are extracted once: the aligner takes the figures both articles state, the fact layer the rest
+    fact_docs = (extract_document(left_doc.segments, left_doc.lang), extract_document(right_doc.segments, right_doc.lang))
+    shared = _figure_matrix(figures_shared(fact_docs[0].facts, fact_docs[1].facts), len(left_doc.segments),
+                            len(right_doc.segments))
     alignment = align(
         vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical,
         shared=shared,
@@ -166,6 +169,7 @@ def compare_documents(
             left_lang=left_doc.lang,
             right_lang=right_doc.lang,
             related=related,
+            documents=fact_docs,
         )
     framing_report = None
     if framing:
@@ -201,8 +205,12 @@ def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: i
 def shared_figure_matrix(left: Sequence[str], right: Sequence[str], *, left_lang: str, right_lang: str) -> np.ndarray:
     """(n, m) booleans: where left text i and right text j state the same specific figure (what
     :func:`aligner.align.align` takes as ``shared``; see :mod:`aligner.facts.shared`)."""
-    out = np.zeros((len(left), len(right)), dtype=bool)
-    for i, j in shared_figures(left, right, left_lang=left_lang, right_lang=right_lang):
+    return _figure_matrix(shared_figures(left, right, left_lang=left_lang, right_lang=right_lang), len(left), len(right))
+
+
+def _figure_matrix(shared: set[tuple[int, int]], n: int, m: int) -> np.ndarray:
+    out = np.zeros((n, m), dtype=bool)
+    for i, j in shared:
         out[i, j] = True
     return out
 

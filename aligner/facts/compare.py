@@ -501,24 +501,27 @@ def _reading_order(f: Fact) -> tuple[int, int]:
 
 
 def check_facts(left_segments: list[Segment], right_segments: list[Segment], pairs: list[Pair], *, left_lang: str = "ar",
-                right_lang: str = "fa", related: Iterable[tuple[int, int]] = ()) -> FactReport:
+                right_lang: str = "fa", related: Iterable[tuple[int, int]] = (),
+                documents: tuple[DocumentFacts, DocumentFacts] | None = None) -> FactReport:
     """Extract both documents' facts and compare them per pair and per document.
 
     ``related`` holds (left segment, right segment) ids that are about the same matter without being paired
     (the aligner's best counterpart of an unpaired segment, see :func:`related_segments`): a conflict between
     their facts is reported at document level even when what they count does not say it is one quantity.
+    ``documents``: what :func:`extract_document` gave for the two sides, when the caller has it already (the
+    pipeline extracts once, for the aligner's shared figures too); they are completed here, not copied.
     """
-    ldoc = extract_document(left_segments, left_lang)
-    rdoc = extract_document(right_segments, right_lang)
+    ldoc, rdoc = documents or (extract_document(left_segments, left_lang), extract_document(right_segments, right_lang))
     for p in pairs:
         _add_cross_names(ldoc, rdoc, set(p.left), set(p.right))
     add_attributions(ldoc)
     add_attributions(rdoc)
     left, right = ldoc.facts, rdoc.facts
+    left_in, right_in = _by_segment(left), _by_segment(right)
     out_pairs = []
     for p in pairs:
-        li = [i for i, f in enumerate(left) if f.segment in p.left]
-        ri = [j for j, f in enumerate(right) if f.segment in p.right]
+        li = sorted(i for s in p.left for i in left_in.get(s, ()))
+        ri = sorted(j for s in p.right for j in right_in.get(s, ()))
         shared, conflicts, lo, ro = compare_pair(left, right, li, ri)
         out_pairs.append(PairFacts(tuple(p.left), tuple(p.right), shared, conflicts, lo, ro))
     places = _Places(left_segments, right_segments, pairs, related)
@@ -532,6 +535,14 @@ def check_facts(left_segments: list[Segment], right_segments: list[Segment], pai
     left_only = [i for i in unmatched_left if i not in in_conflict_left]
     right_only = [j for j in unmatched_right if j not in in_conflict_right]
     return FactReport(left, right, out_pairs, left_only, right_only, across)
+
+
+def _by_segment(facts: list[Fact]) -> dict[int, list[int]]:
+    """Segment id -> the indexes of its facts (a pair looks up its segments, not every fact)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        out[f.segment].append(i)
+    return out
 
 
 def related_segments(pairs: list[Pair], left_best: Iterable[tuple[int, ...]],
@@ -580,7 +591,8 @@ def document_conflicts(left: list[Fact], right: list[Fact], li: list[int], ri: l
     for a in (a for a in li if left[a].kind == "number"):
         for b in slots.same_slot(left[a]):
             far, _ = places.distance(left[a], right[b])
-            if (a, b) not in seen and conflict(left[a], right[b]) and not (far and not (left[a].counted and right[b].counted)):
+            counted = bool(left[a].counted and right[b].counted)
+            if (a, b) not in seen and (counted or not far) and conflict(left[a], right[b]):
                 options.append((a, b))
     # two segments with several numbers in conflict («14 قتيلاً وأكثر من 320 مصاباً», «۱۱ نفر ... ۳۱۸ نفر
     # مصدوم») tell the same matter: their conflicts come before single ones

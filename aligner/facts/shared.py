@@ -23,7 +23,8 @@ README, Coverage, for the measurements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ..text import Segment, matching_key
@@ -38,9 +39,18 @@ def shared_figures(
 ) -> set[tuple[int, int]]:
     """(i, j) for every left segment text ``left[i]`` and right one ``right[j]`` that state the same specific
     figure (see the module)."""
-    left_figures = _figures(left, left_lang)
-    right_figures = _figures(right, right_lang)
-    return {(a.segment, b.segment) for a in left_figures for b in right_figures if same_figure(a, b)}
+    return figures_shared(_figures(left, left_lang), _figures(right, right_lang))
+
+
+def figures_shared(left: Iterable[Fact], right: Iterable[Fact]) -> set[tuple[int, int]]:
+    """(left segment, right segment) of every two number facts that are one specific figure. Facts of
+    other kinds are passed over; one figure has one value, so only numbers of equal value are compared."""
+    by_value: dict[str, list[Fact]] = defaultdict(list)
+    for b in right:
+        if b.kind == "number":
+            by_value[b.value].append(b)
+    return {(a.segment, b.segment) for a in left if a.kind == "number"
+            for b in by_value.get(a.value, ()) if same_figure(a, b)}
 
 
 def same_figure(a: Fact, b: Fact) -> bool:
