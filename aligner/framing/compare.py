@@ -47,6 +47,19 @@ class FramingReport:
     pairs: list[list[Difference]]  # per pair of the alignment, in its order
     document: list[Difference]  # over the whole articles
 
+    def named(self, side: str) -> set[str]:
+        """The concepts the ``side`` ("left" or "right") names at least once."""
+        return {m.concept for m in (self.left if side == "left" else self.right)}
+
+    def terms(self, side: str, indexes) -> list[tuple[str, str, list[int]]]:
+        """(text as written, register, segment ids) of the mentions ``indexes`` of ``side``, one entry per
+        distinct text and register, in order of first use: what a view lists for a difference."""
+        mentions = self.left if side == "left" else self.right
+        groups: dict[tuple[str, str], set[int]] = {}
+        for i in indexes:
+            groups.setdefault((mentions[i].text, mentions[i].register), set()).add(mentions[i].segment)
+        return [(text, register, sorted(segs)) for (text, register), segs in groups.items()]
+
     def summary(self) -> dict:
         """Mentions per register on each side, and the number of differences."""
         return {

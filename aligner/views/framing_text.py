@@ -45,26 +45,22 @@ class FramingSection(DetailsSection):
         super().__init__(report, bidi=bidi)
         self.framing = report.framing
 
-    def side_line(self, role: str, mentions, indexes) -> Text:
-        groups: dict[tuple[str, str], list[int]] = {}
-        for i in indexes:
-            m = mentions[i]
-            groups.setdefault((m.text, m.register), []).append(m.segment)
+    def side_line(self, role: str, indexes) -> Text:
         t = Text(f"  {role}: ")
         items = []
-        for (text, register), segments in groups.items():
+        for text, register, segments in self.framing.terms(role, indexes):
             item = Text("«")
             item.append(self._surface(text), style="bold")
             item.append("» ")
             item.append(register, style=REGISTER_STYLES[register])
-            item.append(" " + _ids(sorted(set(segments))), style="dim")
+            item.append(" " + _ids(segments), style="dim")
             items.append(item)
         t.append_text(Text(" · ").join(items))
         return t
 
     def entries(self) -> list[Text]:
         F = self.framing
-        named_left, named_right = {m.concept for m in F.left}, {m.concept for m in F.right}
+        named_left, named_right = F.named("left"), F.named("right")
         head = Text("Framing", style="bold")
         head.append(f"  {len(named_left)} concepts named left, {len(named_right)} right, {len(named_left & named_right)} by both"
                     "  ·  ")
@@ -75,7 +71,7 @@ class FramingSection(DetailsSection):
             t = Text("≈ ", style=STYLE)
             t.append(d.concept, style=STYLE)
             t.append(f" ({safe(d.gloss, keep='')})", style="dim")  # a user's lexicon is text too
-            out += [t, self.side_line("left", F.left, d.left), self.side_line("right", F.right, d.right)]
+            out += [t, self.side_line("left", d.left), self.side_line("right", d.right)]
         return out
 
 

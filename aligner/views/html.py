@@ -393,7 +393,7 @@ class PageFraming:
 
     def section(self) -> list[str]:
         F, r = self.framing, self.report
-        named_left, named_right = {m.concept for m in F.left}, {m.concept for m in F.right}
+        named_left, named_right = F.named("left"), F.named("right")
         out = [
             '<section class="framing" id="framing">',
             "<h2>Framing</h2>",
@@ -414,16 +414,11 @@ class PageFraming:
         return out
 
     def _terms(self, role: str, indexes) -> str:
-        side = self.report.left if role == "left" else self.report.right
-        mentions = self.framing.left if role == "left" else self.framing.right
-        direction, lang = _direction(side)
-        groups: dict[tuple[str, str], list[int]] = {}
-        for i in indexes:
-            groups.setdefault((mentions[i].text, mentions[i].register), []).append(mentions[i].segment)
+        direction, lang = _direction(self.report.left if role == "left" else self.report.right)
         return " · ".join(
             f'«<bdi dir="{direction}"{lang}>{escape(text)}</bdi>» <span class="register {escape(register)}">'
-            f"{escape(register)}</span> {_links(role, sorted(set(segs)))}"
-            for (text, register), segs in groups.items()
+            f"{escape(register)}</span> {_links(role, segs)}"
+            for text, register, segs in self.framing.terms(role, indexes)
         )
 
 
