@@ -103,9 +103,9 @@ ONE_SIDE_EXTRA = 0.015
 PARALLEL_MIN_CHAIN = 0.3
 PARALLEL_IMBALANCE = 0.06
 PARALLEL_BAR = -0.3
-# What links a segment below only_below rather than leave it one-sided, for the signature: a specific
-# figure it shares with a segment of the other document (see aligner.facts.shared)
-LINK_EVIDENCE = "figures"
+# The facts that decide beside coverage, for the signature: a specific figure a segment shares with one of the
+# other document links it even below only_below; dates in different years refuse a link (see aligner.facts.shared)
+LINK_EVIDENCE = "figures+years"
 
 # side ("left"/"right"), list of (start, end) spans -> their vectors (n, d), L2-normalised
 SpanEncoder = Callable[[str, list[tuple[int, int]]], np.ndarray]
@@ -378,6 +378,7 @@ def align(
     lengths: tuple[Sequence[int], Sequence[int]] | None = None,
     lexical: np.ndarray | None = None,
     shared: np.ndarray | None = None,
+    apart: np.ndarray | None = None,
 ) -> Alignment:
     """Pair the rows of ``left`` (n, d) with the rows of ``right`` (m, d).
 
@@ -391,9 +392,11 @@ def align(
     where two segments state the same specific figure
     (:func:`aligner.facts.shared.shared_figures`); a segment below
     ``only_below`` that shares one is linked there rather than one-sided.
+    ``apart`` (n, m) is true where two segments date what they say in different years
+    (:func:`aligner.facts.shared.years_apart`); neither is then said to cover the other.
     """
     params = params or AlignParams()
-    _check_inputs(left, right, params, lengths, lexical, shared)
+    _check_inputs(left, right, params, lengths, lexical, shared, apart)
     n, m = len(left), len(right)
     if n == 0 or m == 0:
         return Alignment([], list(range(n)), list(range(m)), params, _nothing_covers(n), _nothing_covers(m))
@@ -425,7 +428,7 @@ def align(
     }
     if not translation:
         # a translation is one-to-one: what its in-order matching leaves out is out
-        pairs += _covers_pairs(pairs, coverage, cos, raw_margin, params.only_below, shared)
+        pairs += _covers_pairs(pairs, coverage, cos, raw_margin, params.only_below, shared, apart)
     pairs.sort(key=lambda p: (p.left[0], p.right[0], p.kind != "match"))
     left_used = {i for p in pairs for i in p.left}
     right_used = {j for p in pairs for j in p.right}
@@ -443,20 +446,23 @@ def align(
 
 def _covers_pairs(
     pairs: list[Pair], coverage: dict[str, list[SegmentCoverage]], cos: np.ndarray, margin: np.ndarray,
-    only_below: float, shared: np.ndarray | None = None,
+    only_below: float, shared: np.ndarray | None = None, apart: np.ndarray | None = None,
 ) -> list[Pair]:
-    """A ``covers`` pair for each segment no match holds whose coverage reaches ``only_below``, or that
-    shares a specific figure with a segment of the other side (``shared``; linked to the likeliest of those)."""
+    """A ``covers`` pair for each segment no match holds whose coverage reaches ``only_below`` (unless its best
+    counterpart tells of other years, ``apart``), or that shares a specific figure with a segment of the other
+    side (``shared``; linked to the likeliest of those)."""
     used = {"left": {i for p in pairs for i in p.left}, "right": {j for p in pairs for j in p.right}}
-    views = {"left": (cos, shared), "right": (cos.T, None if shared is None else shared.T)}
+    views = {"left": (cos, shared, apart),
+             "right": (cos.T, None if shared is None else shared.T, None if apart is None else apart.T)}
     extra: list[Pair] = []
     seen: set[tuple[int, int]] = set()
     for side in ("left", "right"):
-        side_cos, side_shared = views[side]
+        side_cos, side_shared, side_apart = views[side]
         for i, c in enumerate(coverage[side]):
             if i in used[side]:
                 continue
-            j = c.best[0] if c.score >= only_below else _sharing_counterpart(side_cos[i], side_shared, i)
+            covered = c.score >= only_below and not (side_apart is not None and side_apart[i, c.best[0]])
+            j = c.best[0] if covered else _sharing_counterpart(side_cos[i], side_shared, i)
             if j is None:
                 continue
             a, b = (i, j) if side == "left" else (j, i)
@@ -559,7 +565,7 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
 
 def _check_inputs(
     left: np.ndarray, right: np.ndarray, params: AlignParams, lengths: tuple[Sequence[int], Sequence[int]] | None,
-    lexical: np.ndarray | None = None, shared: np.ndarray | None = None,
+    lexical: np.ndarray | None = None, shared: np.ndarray | None = None, apart: np.ndarray | None = None,
 ) -> None:
     for name, arr in (("left", left), ("right", right)):
         if arr.ndim != 2:
@@ -578,6 +584,8 @@ def _check_inputs(
         raise AlignError(f"lexical similarity has shape {lexical.shape}, the vectors ({len(left)}, {len(right)})")
     if shared is not None and shared.shape != (len(left), len(right)):
         raise AlignError(f"shared figures have shape {shared.shape}, the vectors ({len(left)}, {len(right)})")
+    if apart is not None and apart.shape != (len(left), len(right)):
+        raise AlignError(f"years apart has shape {apart.shape}, the vectors ({len(left)}, {len(right)})")
     if not 0.0 <= params.only_below <= 1.0:
         raise AlignError(f"only_below is a probability between 0 and 1, got {params.only_below}")
     if params.length_weight < 0 or params.length_slack < 0:

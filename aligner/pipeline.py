@@ -29,7 +29,8 @@ from .align import (
 from .coverage import ONLY_BELOW
 from .facts import check_facts, related_segments
 from .facts.compare import extract_document
-from .facts.shared import figures_shared, shared_figures
+from .facts.model import Fact
+from .facts.shared import figures_shared, line_segments, years_apart
 from .framing import Lexicon, check_framing, load_lexicon
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
@@ -149,11 +150,10 @@ def compare_documents(
     lexical = lexical_similarity([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
     # the facts are extracted once: the aligner takes the figures both articles state, the fact layer the rest
     fact_docs = (extract_document(left_doc.segments, left_doc.lang), extract_document(right_doc.segments, right_doc.lang))
-    shared = _figure_matrix(figures_shared(fact_docs[0].facts, fact_docs[1].facts), len(left_doc.segments),
-                            len(right_doc.segments))
+    shared, apart = _evidence(fact_docs[0].facts, fact_docs[1].facts, len(left_doc.segments), len(right_doc.segments))
     alignment = align(
         vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical,
-        shared=shared,
+        shared=shared, apart=apart,
     )
     if progress:
         progress("aligning", 1, 1)
@@ -202,10 +202,16 @@ def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: i
     )
 
 
-def shared_figure_matrix(left: Sequence[str], right: Sequence[str], *, left_lang: str, right_lang: str) -> np.ndarray:
-    """(n, m) booleans: where left text i and right text j state the same specific figure (what
-    :func:`aligner.align.align` takes as ``shared``; see :mod:`aligner.facts.shared`)."""
-    return _figure_matrix(shared_figures(left, right, left_lang=left_lang, right_lang=right_lang), len(left), len(right))
+def fact_evidence(left: Sequence[str], right: Sequence[str], *, left_lang: str, right_lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two (n, m) boolean matrices over left texts i and right texts j: where they state the same specific figure,
+    and where they date what they say in different years (what :func:`aligner.align.align` takes as ``shared``
+    and ``apart``; see :mod:`aligner.facts.shared`)."""
+    docs = [extract_document(line_segments(texts), lang).facts for texts, lang in ((left, left_lang), (right, right_lang))]
+    return _evidence(docs[0], docs[1], len(left), len(right))
+
+
+def _evidence(left: Sequence[Fact], right: Sequence[Fact], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return _figure_matrix(figures_shared(left, right), n, m), _figure_matrix(years_apart(left, right), n, m)
 
 
 def _figure_matrix(shared: set[tuple[int, int]], n: int, m: int) -> np.ndarray:

@@ -30,7 +30,7 @@ import numpy as np
 
 from aligner.align import AlignParams, Alignment, align
 from aligner.lexical import lexical_similarity
-from aligner.pipeline import shared_figure_matrix
+from aligner.pipeline import fact_evidence
 from aligner.text import model_text
 from benchmarks import baselines
 from benchmarks.metrics import DocScores, Prediction, macro_average, score_document
@@ -67,10 +67,10 @@ def aligner_run(params: AlignParams) -> Method:
 
 def _without_lengths(method: Method) -> Method:
     """A method whose published form has no length term: the lengths are not used."""
-    return lambda l, r, *, lengths, lexical, shared, **kw: method(l, r, **kw)
+    return lambda l, r, *, lengths, lexical, shared, apart, **kw: method(l, r, **kw)
 
 
-def _bertalign_with_lengths(l, r, *, lengths, lexical, shared, **kw) -> Alignment:
+def _bertalign_with_lengths(l, r, *, lengths, lexical, shared, apart, **kw) -> Alignment:
     return baselines.bertalign_two_pass(l, r, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
 
 
@@ -85,6 +85,7 @@ class Embedded:
     lengths: tuple[list[int], list[int]]  # characters of each segment's model text, left and right
     lexical: np.ndarray  # the segments' lexical similarity, as the pipeline gives the aligner
     shared: np.ndarray  # where two segments state the same specific figure, as the pipeline gives the aligner
+    apart: np.ndarray  # where two segments date what they say in different years, as the pipeline gives the aligner
 
 
 def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
@@ -99,7 +100,7 @@ def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
 
         out.append(Embedded(d, np.stack([vectors[t] for t in left]), np.stack([vectors[t] for t in right]), spans,
                             ([len(t) for t in left], [len(t) for t in right]), lexical_similarity(d.left, d.right),
-                            shared_figure_matrix(d.left, d.right, left_lang="ar", right_lang="fa")))
+                            *fact_evidence(d.left, d.right, left_lang="ar", right_lang="fa")))
     return out
 
 
@@ -123,7 +124,7 @@ def evaluate(run: Method, docs: list[Embedded], options: dict) -> Outcome:
     for e in docs:
         start = time.perf_counter()
         result = run(e.left, e.right, span_encoder=e.span_encoder, lengths=e.lengths, lexical=e.lexical,
-                     shared=e.shared, **options)
+                     shared=e.shared, apart=e.apart, **options)
         seconds += time.perf_counter() - start
         segments += len(e.doc.left) + len(e.doc.right)
         scores.append(score_document(as_prediction(result), e.doc))

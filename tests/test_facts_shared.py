@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from aligner.facts.shared import shared_figures
-from aligner.pipeline import shared_figure_matrix
+from aligner.pipeline import fact_evidence
 
 
 @pytest.mark.parametrize(("ar", "fa", "shared"), [
@@ -39,6 +39,24 @@ def test_which_sentences_share_a_figure(ar, fa, shared):
 def test_the_matrix_marks_every_sentence_pair_that_shares_a_figure():
     ar = ["ضرب زلزال المنطقة فجر اليوم.", "وقُتل 14 شخصاً في الزلزال.", "وتضرر 1200 منزل."]
     fa = ["۱۲۰۰ واحد مسکونی آسیب دید.", "شمار کشته‌شدگان به ۱۴ نفر رسید.", "امدادگران اعزام شدند."]
-    matrix = shared_figure_matrix(ar, fa, left_lang="ar", right_lang="fa")
-    assert matrix.shape == (3, 3) and matrix.dtype == bool
+    matrix, apart = fact_evidence(ar, fa, left_lang="ar", right_lang="fa")
+    assert matrix.shape == apart.shape == (3, 3) and matrix.dtype == bool
     assert {(int(i), int(j)) for i, j in zip(*matrix.nonzero())} == {(1, 1), (2, 0)}
+    assert not apart.any()  # no dates
+
+
+def test_sentences_that_date_what_they_say_in_different_years_are_apart():
+    # the bundled sample's earlier sessions against its next one; both name the conference, neither covers the other
+    ar = ["وتأتي هذه الدورة بعد دورتين سابقتين عُقدتا في مسقط عام 2021 وفي بغداد عام 2023.",
+          "وبلغ الإنتاج 3 ملايين برميل في عام 2024.",
+          "وقال الوزير إن المحادثات ستستأنف.",
+          "وأعلنت الوزارة أمس الثلاثاء 14 أكتوبر 2025 النتائج."]
+    fa = ["قرار است دوره چهارم همایش در سال ۲۰۲۷ در اسلام‌آباد برگزار شود.",
+          "تولید در سال ۲۰۲۴ به سه میلیون بشکه رسید.",
+          "وزارت روز دوشنبه ۲۱ مهر ۱۴۰۴ نتایج را اعلام کرد."]
+    _, apart = fact_evidence(ar, fa, left_lang="ar", right_lang="fa")
+    pairs = {(int(i), int(j)) for i, j in zip(*apart.nonzero())}
+    assert (0, 0) in pairs and (0, 1) in pairs and (1, 0) in pairs
+    assert (1, 1) not in pairs  # the same year
+    assert (3, 2) not in pairs  # a day apart (13 and 14 October 2025) is the same year: not apart
+    assert not any(i == 2 for i, _ in pairs)  # no date, nothing to say

@@ -19,6 +19,12 @@ A different value on the same matter shares nothing. Dates and names do not coun
 date that unpaired segments shared was the article's own date in two datelines, and a name found in a single
 segment of each side marked gold one-sided lines too (the same person in two different statements); see
 README, Coverage, for the measurements.
+
+Dates count the other way (:func:`years_apart`): two segments that both date what they say, in years that have
+none in common, tell of different times («دورتين سابقتين عُقدتا في مسقط عام 2021 وفي بغداد عام 2023» and «دوره
+چهارم همایش در سال ۲۰۲۷ در اسلام‌آباد»), however alike their words. The aligner does not claim that one covers
+the other. Years, not days: two outlets may date one event a day apart (the event and its announcement, or
+"yesterday" from different publishing days).
 """
 
 from __future__ import annotations
@@ -64,14 +70,34 @@ def same_figure(a: Fact, b: Fact) -> bool:
     return _specific(Decimal(a.value))
 
 
+def years_apart(left: Iterable[Fact], right: Iterable[Fact]) -> set[tuple[int, int]]:
+    """(left segment, right segment) where both state dates with a year and no year of one is a year of the other."""
+    by_side = [_years_by_segment(facts) for facts in (left, right)]
+    return {(i, j) for i, a in by_side[0].items() for j, b in by_side[1].items() if a.isdisjoint(b)}
+
+
+def _years_by_segment(facts: Iterable[Fact]) -> dict[int, set[int]]:
+    """Each segment's years: those its dates' spans run through (dates without a year are passed over)."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for f in facts:
+        if f.kind == "date" and f.span and f.span[0][:4].isdigit() and f.span[1][:4].isdigit():
+            out[f.segment].update(range(int(f.span[0][:4]), int(f.span[1][:4]) + 1))
+    return out
+
+
 def _specific(value: Decimal) -> bool:
     return abs(value) >= SPECIFIC_FROM or value != value.to_integral_value()
 
 
 def _figures(texts: Sequence[str], lang: str) -> list[Fact]:
-    """The numbers of each text, ``segment`` its index (the texts read as one document, a line each)."""
+    """The numbers of each text, ``segment`` its index."""
+    return [f for f in extract_document(line_segments(texts), lang).facts if f.kind == "number"]
+
+
+def line_segments(texts: Sequence[str]) -> list[Segment]:
+    """The texts as the segments of one document, a line each (``id`` its index)."""
     segments, start = [], 0
     for i, text in enumerate(texts):
         segments.append(Segment(i, start, start + len(text), text, matching_key(text)))
         start += len(text) + 1
-    return [f for f in extract_document(segments, lang).facts if f.kind == "number"]
+    return segments
