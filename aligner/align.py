@@ -68,10 +68,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from embeddings.index import METHODS as INDEX_METHODS
 from embeddings.index import mean_neighbour_similarity
 
 from . import coverage as coverage_model
@@ -132,19 +133,49 @@ class Pair:
         }
 
 
+def _setting(default, meaning: str, *, low: float | None = None, high: float | None = None,
+             choices: tuple[str, ...] = ()):
+    """An :class:`AlignParams` field declared as a setting: its flag (``--`` and the name with hyphens), its
+    environment variable (``ALIGNER_`` and the name in capitals) and the README's options table come from here."""
+    return field(default=default, metadata={"meaning": meaning, "low": low, "high": high, "choices": choices})
+
+
 @dataclass(frozen=True)
 class AlignParams:
-    k: int = DEFAULT_K
-    threshold: float = DEFAULT_THRESHOLD
-    min_cosine: float = DEFAULT_MIN_COSINE
-    max_merge: int = DEFAULT_MAX_MERGE
-    merge_gain: float = DEFAULT_MERGE_GAIN
-    support: float = DEFAULT_SUPPORT
-    fill_threshold: float = DEFAULT_FILL_THRESHOLD
-    length_weight: float = DEFAULT_LENGTH_WEIGHT
-    length_slack: float = DEFAULT_LENGTH_SLACK
-    only_below: float = ONLY_BELOW
-    index: str = "exact"
+    """Every alignment setting, declared once: the CLI's options on each command that aligns, the keywords of
+    :func:`aligner.compare` and :func:`aligner.batch.batch`, the report's settings and signature and the README's
+    options table all come from these fields (see :func:`align_params` and :mod:`aligner.cli`)."""
+
+    k: int = _setting(DEFAULT_K, "Neighbours in the margin's neighbourhood.", low=1, high=64)
+    threshold: float = _setting(DEFAULT_THRESHOLD, "Least score (margin plus order support) for a pair.")
+    min_cosine: float = _setting(DEFAULT_MIN_COSINE, "Least (centred) cosine for a pair.")
+    max_merge: int = _setting(DEFAULT_MAX_MERGE, "Most consecutive segments one side of a pair may join.", low=1, high=8)
+    merge_gain: float = _setting(DEFAULT_MERGE_GAIN, "Least cosine gain for joining a neighbouring segment.")
+    support: float = _setting(DEFAULT_SUPPORT, "Weight of the order prior (0: order-free).", low=0)
+    fill_threshold: float = _setting(DEFAULT_FILL_THRESHOLD, "Least margin for a pair anchored in order by the pairs around it.")
+    length_weight: float = _setting(
+        DEFAULT_LENGTH_WEIGHT,
+        "Margin a pair loses per log unit its length ratio strays beyond --length-slack (0: length plays no part).",
+        low=0,
+    )
+    length_slack: float = _setting(
+        DEFAULT_LENGTH_SLACK,
+        "How far (in log units) a pair's length ratio may stray from the document's usual ratio before it costs "
+        "margin (0.4: about 1.5 times).",
+        low=0,
+    )
+    only_below: float = _setting(
+        ONLY_BELOW,
+        "In articles that are not a translation, an unmatched segment is reported as only on its side when its "
+        "coverage (the calibrated probability that the other article says it) is below this and it states no "
+        "specific figure the other article states too; at or above, it is linked to its best counterpart (unless "
+        "the two date what they say in different years), and a shared figure links it to the segment that states it.",
+        low=0, high=1,
+    )
+    index: str = _setting(
+        "exact", "Nearest-neighbour search for the margins: exact, or FAISS's approximate hnsw or ivf for very long "
+        "documents.", choices=INDEX_METHODS,
+    )
 
     def signature(self) -> str:
         return (
@@ -153,6 +184,18 @@ class AlignParams:
             f"|merge:{self.max_merge}+{self.merge_gain:g}|only-below:{self.only_below:g}+{weights_id(coverage_model.WEIGHTS)}+{LINK_EVIDENCE}"
             f"|index:{self.index}"
         )
+
+
+ALIGN_SETTINGS = tuple(f.name for f in fields(AlignParams))
+
+
+def align_params(**settings) -> AlignParams:
+    """:class:`AlignParams` from keyword settings (the rest at their defaults); a key that is not a setting
+    raises :class:`ValueError` naming the valid ones."""
+    unknown = sorted(set(settings) - set(ALIGN_SETTINGS))
+    if unknown:
+        raise ValueError(f"unknown setting(s) {', '.join(unknown)}; valid: {', '.join(ALIGN_SETTINGS)}")
+    return AlignParams(**settings)
 
 
 @dataclass(frozen=True)

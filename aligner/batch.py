@@ -39,7 +39,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +48,9 @@ from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, check_regular_file, 
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
-from .align import AlignError, AlignParams
+from .align import ALIGN_SETTINGS, AlignError, AlignParams, align_params
 from .errors import REPORT_HINT, internal_error_line
+from .framing import Lexicon, load_lexicon
 from .pipeline import TEXT_VERSION, Document, compare_documents, model_texts, prepare
 from .report import settings_line
 
@@ -67,13 +68,9 @@ SUMMARY_COLUMNS = (
     "left_coverage", "right_coverage", "fact_conflicts", "error",
 )
 # compare() keywords that batch() passes through; those marked True change the report.
-COMPARE_OPTIONS = {
-    "left_lang": True, "right_lang": True, "k": True, "threshold": True, "min_cosine": True,
-    "max_merge": True, "merge_gain": True, "support": True, "fill_threshold": True, "length_weight": True,
-    "only_below": True, "index": True,
-    "facts": True, "use_cache": False, "max_bytes": False,
-}
-ALIGN_FIELDS = tuple(f.name for f in fields(AlignParams))
+# the keywords batch() passes on to each comparison: every alignment setting (AlignParams) and these
+COMPARE_OPTIONS = frozenset({*ALIGN_SETTINGS, "left_lang", "right_lang", "facts", "framing", "lexicon", "use_cache",
+                             "max_bytes"})
 
 # (pairs handled, total); called after each pair, skipped and failed ones included
 BatchProgress = Callable[[int, int], None]
@@ -237,14 +234,17 @@ def settings_signature(encoder: Encoder, **options) -> str:
     """What, besides the two texts, a report depends on (the inputs of ``Report.signature``)."""
     langs = f"{options.get('left_lang') or 'auto'}-{options.get('right_lang') or 'auto'}"
     line = settings_line(
-        model_identity=encoder.identity, prefix=encoder.prefix, params=align_params(options),
+        model_identity=encoder.identity, prefix=encoder.prefix, params=_params(options),
         text_version=TEXT_VERSION, langs=langs,
     )
-    return f"{line}|facts:{options.get('facts', True)}"
+    framing = options.get("framing", True)
+    lexicon = options.get("lexicon") if framing else None
+    return f"{line}|facts:{options.get('facts', True)}|framing:{lexicon.version if lexicon else framing}"
 
 
-def align_params(options: dict) -> AlignParams:
-    return AlignParams(**{k: options[k] for k in ALIGN_FIELDS if k in options})
+def _params(options: dict) -> AlignParams:
+    """The alignment settings among ``options``."""
+    return align_params(**{k: options[k] for k in ALIGN_SETTINGS if k in options})
 
 
 def content_hash(left: bytes, right: bytes, signature: str) -> str:
@@ -265,13 +265,21 @@ class PairSettings:
     left_lang: str | None = None
     right_lang: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    framing: bool = True
+    lexicon: Lexicon | None = None  # None: the bundled one
 
     @classmethod
     def from_options(cls, encoder: Encoder, options: dict, max_bytes: int = DEFAULT_MAX_BYTES) -> PairSettings:
+        options = dict(options)
+        framing = options.get("framing", True)
+        if framing and not isinstance(options.get("lexicon"), Lexicon):
+            # a bad lexicon file fails before the work; its version is part of the content hash
+            options["lexicon"] = load_lexicon(options.get("lexicon"))
         return cls(
-            signature=settings_signature(encoder, **options), params=align_params(options),
+            signature=settings_signature(encoder, **options), params=_params(options),
             facts=options.get("facts", True), left_lang=options.get("left_lang"),
-            right_lang=options.get("right_lang"), max_bytes=max_bytes,
+            right_lang=options.get("right_lang"), max_bytes=max_bytes, framing=framing,
+            lexicon=options.get("lexicon") if framing else None,
         )
 
 
@@ -324,6 +332,7 @@ def compare_prepared(items: Sequence[Prepared], encoder: PrefetchingEncoder, set
             try:
                 report = compare_documents(
                     item.left_doc, item.right_doc, encoder=encoder, params=settings.params, facts=settings.facts,
+                    framing=settings.framing, lexicon=settings.lexicon,
                 )
             except EmbeddingError:
                 raise
@@ -575,8 +584,9 @@ def batch(
     ``workers``: local, threads for encoding (default: the runtime's own, every core); ray,
     encoding actors (default: the cluster's CPUs less one).
     ``batch_pairs``: pairs whose segments are encoded in one call.
-    ``compare_options``: the keywords of :func:`aligner.compare` (``k``, ``threshold``, ...,
-    ``facts``, ``left_lang``, ``right_lang``, ``use_cache``) and ``max_bytes``.
+    ``compare_options``: the keywords of :func:`aligner.compare` (the alignment settings ``k``,
+    ``threshold``, ..., ``index``; ``facts``, ``framing``, ``lexicon``, ``left_lang``, ``right_lang``,
+    ``use_cache``) and ``max_bytes``; an unknown one raises :class:`ValueError` naming the valid ones.
     Raises :class:`ManifestError` for an unusable manifest; a pair's own problem is recorded.
     """
     unknown = sorted(set(compare_options) - set(COMPARE_OPTIONS))

@@ -9,6 +9,7 @@ anything unexpected (a bug), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import sys
@@ -17,18 +18,10 @@ from pathlib import Path
 
 import click
 
+from corpora.readers import DEFAULT_MAX_BYTES
+
 from . import __version__
-from .align import (
-    DEFAULT_FILL_THRESHOLD,
-    DEFAULT_K,
-    DEFAULT_LENGTH_WEIGHT,
-    DEFAULT_MAX_MERGE,
-    DEFAULT_MERGE_GAIN,
-    DEFAULT_MIN_COSINE,
-    DEFAULT_SUPPORT,
-    DEFAULT_THRESHOLD,
-)
-from .coverage import ONLY_BELOW
+from .align import ALIGN_SETTINGS, AlignParams, align_params
 from .errors import REPORT_HINT, internal_error_line
 from .views import FORMATS
 from .views.safe import visible
@@ -184,21 +177,88 @@ def _stack(*decorators):
     return apply
 
 
-model_and_alignment_options = _stack(
+def setting_flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def setting_envvar(name: str) -> str:
+    return "ALIGNER_" + name.upper()
+
+
+def _setting_option(f: dataclasses.Field):
+    """The click option of one :class:`AlignParams` field (its flag, type, range, default, env var, help)."""
+    meta = f.metadata
+    if meta["choices"]:
+        kind = click.Choice(meta["choices"])
+    elif meta["low"] is None and meta["high"] is None:
+        kind = type(f.default)
+    else:
+        kind = (click.IntRange if isinstance(f.default, int) else click.FloatRange)(meta["low"], meta["high"])
+    return click.option(setting_flag(f.name), f.name, type=kind, default=f.default, show_default=True,
+                        envvar=setting_envvar(f.name), help=meta["meaning"])
+
+
+model_options = _stack(
     click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small."),
     click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin."),
+)
+
+lang_options = _stack(
     click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of the left text(s) (auto: from the script)."),
     click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of the right text(s) (auto: from the script)."),
-    click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_K, show_default=True, envvar="ALIGNER_K", help="Neighbours in the margin's neighbourhood."),
-    click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True, envvar="ALIGNER_THRESHOLD", help="Least score (margin plus order support) for a pair."),
-    click.option("--min-cosine", type=float, default=DEFAULT_MIN_COSINE, show_default=True, envvar="ALIGNER_MIN_COSINE", help="Least (centred) cosine for a pair."),
-    click.option("--support", type=click.FloatRange(0), default=DEFAULT_SUPPORT, show_default=True, envvar="ALIGNER_SUPPORT", help="Weight of the order prior (0: order-free)."),
-    click.option("--fill-threshold", type=float, default=DEFAULT_FILL_THRESHOLD, show_default=True, envvar="ALIGNER_FILL_THRESHOLD", help="Least margin for a pair anchored in order by the pairs around it."),
-    click.option("--length-weight", type=click.FloatRange(0), default=DEFAULT_LENGTH_WEIGHT, show_default=True, envvar="ALIGNER_LENGTH_WEIGHT", help="Margin a pair loses per log unit its length ratio strays beyond 1.5 times the document's usual ratio (0: length plays no part)."),
-    click.option("--max-merge", type=click.IntRange(1, 8), default=DEFAULT_MAX_MERGE, show_default=True, envvar="ALIGNER_MAX_MERGE", help="Most consecutive segments one side of a pair may join."),
-    click.option("--merge-gain", type=float, default=DEFAULT_MERGE_GAIN, show_default=True, envvar="ALIGNER_MERGE_GAIN", help="Least cosine gain for joining a neighbouring segment."),
-    click.option("--only-below", type=click.FloatRange(0, 1), default=ONLY_BELOW, show_default=True, envvar="ALIGNER_ONLY_BELOW", help="In articles that are not a translation, an unmatched segment is reported as only on its side when its coverage (the calibrated probability that the other article says it) is below this and it states no specific figure the other article states too; at or above, it is linked to its best counterpart, and a shared figure links it to the segment that states it."),
 )
+
+# every alignment setting, from AlignParams: a new field is an option of every command that aligns
+alignment_options = _stack(*(_setting_option(f) for f in dataclasses.fields(AlignParams)))
+
+facts_and_framing_options = _stack(
+    click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv; fact_conflicts in a batch's summary.csv)."),
+    click.option("--framing/--no-framing", default=True, show_default=True, envvar="ALIGNER_FRAMING", help="Compare the words each side uses for one concept (a Framing section in the text view; framing in json and tsv)."),
+    click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_LEXICON", help="A framing lexicon (TOML) that extends the bundled one, or replaces it with 'replace = true' (see README)."),
+)
+
+
+def settings_table_rows() -> list[str]:
+    """The README options table's rows for the alignment settings, in order (a test keeps the README in step)."""
+    rows = []
+    for f in dataclasses.fields(AlignParams):
+        meta = f.metadata
+        metavar = "\\|".join(meta["choices"]) if meta["choices"] else ("N" if isinstance(f.default, int) else "X")
+        default = f"`{f.default}`" if isinstance(f.default, str) else f"{f.default:g}"
+        meaning = meta["meaning"].rstrip(".")
+        rows.append(f"| `{setting_flag(f.name)} {metavar}` | `{setting_envvar(f.name)}` | {default} | "
+                    f"{meaning[0].lower()}{meaning[1:]} |")
+    return rows
+
+
+def _max_bytes_option(meaning: str):
+    return click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, envvar="ALIGNER_MAX_BYTES", help=meaning)
+
+
+def _take_settings(options: dict) -> AlignParams:
+    """The alignment settings among a command's ``options`` (removed from them)."""
+    return align_params(**{name: options.pop(name) for name in ALIGN_SETTINGS})
+
+
+def _lexicon_or_error(framing: bool, lexicon: Path | None):
+    from .framing import LexiconError, load_lexicon
+
+    try:
+        return load_lexicon(lexicon) if framing else None
+    except LexiconError as err:
+        raise UserError(str(err)) from None
+
+
+def _encoder(model: str | None, revision: str | None, *, cache_dir, use_cache: bool, convert_progress, quiet: bool):
+    """The encoder a command asks for, after its model's note (one line on stderr) unless ``quiet``."""
+    from embeddings.encoder import Encoder
+
+    encoder = Encoder(model, revision=revision, cache_dir=cache_dir, use_cache=use_cache,
+                      convert_progress=None if quiet else convert_progress, notify=_warn)
+    if encoder.spec.note and not quiet:
+        _say(f"aligner: note: {encoder.spec.note}")
+    return encoder
+
 
 cache_options = _stack(
     click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner]."),
@@ -228,38 +288,33 @@ def main() -> None:
 @click.argument("right", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, envvar="ALIGNER_FORMAT", help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), envvar="ALIGNER_OUTPUT", help="Write to this file instead of stdout.")
-@model_and_alignment_options
+@model_options
+@lang_options
+@alignment_options
 @cache_options
-@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Refuse input files larger than this.")
+@_max_bytes_option("Refuse input files larger than this.")
 @click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores (text, diff and html views).")
 @click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR", help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
 @click.option("--bidi", type=click.Choice(BIDI_CHOICES), default="auto", show_default=True, envvar="ALIGNER_BIDI", help="Right-to-left text in the text view: app reorders each wrapped line for terminals without bidi; terminal keeps logical order; auto picks (see README).")
 @click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns; narrow views wrap, never crop, down to 20 (28 with --scores, more when fact markers widen the marker column) [default: the terminal's, else $COLUMNS, else 120].")
 @click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
 @click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
-@click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv).")
-@click.option("--framing/--no-framing", default=True, show_default=True, envvar="ALIGNER_FRAMING", help="Compare the words each side uses for one concept (a Framing section in the text view; framing in json and tsv).")
-@click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_LEXICON", help="A framing lexicon (TOML) that extends the bundled one, or replaces it with 'replace = true' (see README).")
+@facts_and_framing_options
 @click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 @_no_traceback
-def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, k, threshold, min_cosine,
-            support, fill_threshold, length_weight, max_merge, merge_gain, only_below, cache_dir, no_cache, max_bytes, scores, color, bidi, width, pager,
-            partial_below, facts, framing, lexicon, exit_code, quiet) -> None:
+def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, cache_dir, no_cache, max_bytes, scores,
+            color, bidi, width, pager, partial_below, facts, framing, lexicon, exit_code, quiet, **settings) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
-    from embeddings.encoder import Encoder
     from embeddings.models import EmbeddingError
 
     from .align import AlignError
-    from .framing import LexiconError, load_lexicon
     from .pipeline import compare_files
     from .views.width import TooNarrow
 
-    try:
-        lexicon = load_lexicon(lexicon) if framing else None
-    except LexiconError as err:
-        raise UserError(str(err)) from None
+    params = _take_settings(settings)
+    lexicon = _lexicon_or_error(framing, lexicon)
     if fmt == "text" and width is not None:  # fail before the work when no report fits
         from .views.text import min_width
 
@@ -267,15 +322,11 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             raise UserError(_too_narrow(TooNarrow(width, min_width(show_scores=scores), _view_name(scores)), given=True))
     try:
         with _Progress(not quiet) as progress:
-            encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                              convert_progress=progress if not quiet else None, notify=_warn)
-            if encoder.spec.note and not quiet:
-                _say(f"aligner: note: {encoder.spec.note}")
+            encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                               convert_progress=progress, quiet=quiet)
             report = compare_files(
                 left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
-                k=k, threshold=threshold, min_cosine=min_cosine, support=support, fill_threshold=fill_threshold,
-                length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain, only_below=only_below, progress=progress,
-                facts=facts, framing=framing, lexicon=lexicon,
+                progress=progress, facts=facts, framing=framing, lexicon=lexicon, **dataclasses.asdict(params),
             )
     except (CorpusError, EmbeddingError, AlignError) as err:
         raise UserError(str(err)) from None
@@ -440,16 +491,18 @@ class _BatchProgress:
 @main.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="MANIFEST | LEFT_DIR RIGHT_DIR", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), envvar="ALIGNER_BATCH_OUT", help="Folder for reports.jsonl and summary.csv (also where a re-run resumes).")
-@model_and_alignment_options
-@click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (fact_conflicts in summary.csv).")
+@model_options
+@lang_options
+@alignment_options
+@facts_and_framing_options
 @cache_options
-@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Record input files larger than this as errors.")
+@_max_bytes_option("Record input files larger than this as errors.")
 @click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
 @_no_traceback
-def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, threshold, min_cosine, support, fill_threshold, length_weight,
-          max_merge, merge_gain, only_below, facts, cache_dir, no_cache, max_bytes, batch_pairs, engine, address, workers, quiet) -> None:
+def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, facts, framing, lexicon, cache_dir, no_cache,
+          max_bytes, batch_pairs, engine, address, workers, quiet, **settings) -> None:
     """Compare many pairs: a MANIFEST (CSV or JSONL) or two folders paired by file name.
 
     Writes OUT/reports.jsonl (one line per pair: the compare --format json report, or the
@@ -457,7 +510,6 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     pair was compared, 1 when some pair failed (recorded in both files), 2 for a bad manifest.
     """
     from corpora.readers import CorpusError
-    from embeddings.encoder import Encoder
     from embeddings.models import EmbeddingError
 
     from . import batch as batch_module
@@ -466,11 +518,11 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
     if len(inputs) > 2:
         raise click.UsageError(f"expected a manifest or two folders, got {len(inputs)} paths")
     _check_engine(engine, address)
+    params = _take_settings(settings)
     options = dict(
         workers=workers, batch_pairs=batch_pairs or batch_module.DEFAULT_BATCH_PAIRS, left_lang=left_lang,
-        right_lang=right_lang, k=k, threshold=threshold, min_cosine=min_cosine, support=support,
-        fill_threshold=fill_threshold, length_weight=length_weight, max_merge=max_merge, merge_gain=merge_gain,
-        only_below=only_below, facts=facts, max_bytes=max_bytes,
+        right_lang=right_lang, facts=facts, framing=framing, lexicon=_lexicon_or_error(framing, lexicon),
+        max_bytes=max_bytes, **dataclasses.asdict(params),
     )
     source = inputs[0] if len(inputs) == 1 else inputs
     try:
@@ -482,10 +534,8 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, k, thre
                     cache_dir=cache_dir, use_cache=not no_cache, progress=progress, **options,
                 )
             else:
-                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress.convert if not quiet else None, notify=_warn)
-                if encoder.spec.note and not quiet:
-                    _say(f"aligner: note: {encoder.spec.note}")
+                encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                                   convert_progress=progress.convert, quiet=quiet)
                 try:
                     result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
                 finally:
@@ -533,10 +583,9 @@ from .pairing import (  # noqa: E402
 @click.option("--date-window", type=click.IntRange(0), default=None, envvar="ALIGNER_DATE_WINDOW", help="Only pair articles at most this many days apart (when both dates are known).")
 @click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True, envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, ivf, hnsw, or auto (exact up to 10,000 articles a side, ivf above).")
 @click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True, envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded head of the text, or both (see README).")
-@click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small.")
-@click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin.")
+@model_options
 @cache_options
-@click.option("--max-bytes", type=click.IntRange(1), default=2_000_000, show_default=True, envvar="ALIGNER_MAX_BYTES", help="Skip (and report) article files larger than this.")
+@_max_bytes_option("Skip (and report) article files larger than this.")
 @engine_options
 @click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
@@ -552,7 +601,6 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     import io
 
     from corpora.readers import CorpusError
-    from embeddings.encoder import Encoder
     from embeddings.models import EmbeddingError
 
     from .pairing import list_articles, pair_articles, write_pairs_csv
@@ -570,12 +618,10 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                                       cache_dir=cache_dir, use_cache=not no_cache) as embed:
                     result = pair_articles(left_refs, right_refs, encoder=None, embed=embed, progress=progress, **options)
             else:
-                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                  convert_progress=progress if not quiet else None, notify=_warn)
+                encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                                   convert_progress=progress, quiet=quiet)
                 if workers:
                     encoder.set_threads(workers)
-                if encoder.spec.note and not quiet:
-                    _say(f"aligner: note: {encoder.spec.note}")
                 try:
                     result = pair_articles(left_refs, right_refs, encoder=encoder, progress=progress, **options)
                 finally:

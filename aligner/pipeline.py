@@ -14,19 +14,7 @@ import numpy as np
 from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
 from embeddings.encoder import Encoder
 
-from .align import (
-    DEFAULT_K,
-    DEFAULT_MAX_MERGE,
-    DEFAULT_MERGE_GAIN,
-    DEFAULT_FILL_THRESHOLD,
-    DEFAULT_LENGTH_WEIGHT,
-    DEFAULT_MIN_COSINE,
-    DEFAULT_SUPPORT,
-    DEFAULT_THRESHOLD,
-    AlignParams,
-    align,
-)
-from .coverage import ONLY_BELOW
+from .align import AlignParams, align, align_params
 from .facts import check_facts, related_segments
 from .facts.compare import extract_document
 from .facts.model import Fact
@@ -85,38 +73,30 @@ def compare(
     left_lang: str | None = None,
     right_lang: str | None = None,
     model: str | None = None,
+    model_revision: str | None = None,
     encoder: Encoder | None = None,
-    k: int = DEFAULT_K,
-    threshold: float = DEFAULT_THRESHOLD,
-    min_cosine: float = DEFAULT_MIN_COSINE,
-    max_merge: int = DEFAULT_MAX_MERGE,
-    merge_gain: float = DEFAULT_MERGE_GAIN,
-    support: float = DEFAULT_SUPPORT,
-    fill_threshold: float | None = DEFAULT_FILL_THRESHOLD,
-    length_weight: float = DEFAULT_LENGTH_WEIGHT,
-    only_below: float = ONLY_BELOW,
-    index: str = "exact",
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
     facts: bool = True,
     framing: bool = True,
     lexicon: Lexicon | str | Path | None = None,
+    **settings,
 ) -> Report:
     """Compare two articles' texts: which segments both share and which only one has.
 
+    ``settings`` are the alignment settings, the fields of :class:`~aligner.align.AlignParams`
+    (``k``, ``threshold``, ..., ``only_below``, ``index``; the CLI's options of the same names);
+    an unknown one raises :class:`ValueError` naming the valid ones.
     With ``facts`` (the default) the numbers, dates, names and speakers of every pair are
     compared too (``Report.facts``, see :mod:`aligner.facts`); with ``framing`` (the default),
     the words each side uses for the concepts of ``lexicon`` (the bundled one, or a file that
     extends or replaces it; ``Report.framing``, see :mod:`aligner.framing`).
     """
-    params = AlignParams(
-        k=k, threshold=threshold, min_cosine=min_cosine, max_merge=max_merge, merge_gain=merge_gain,
-        support=support, fill_threshold=fill_threshold, length_weight=length_weight, only_below=only_below, index=index,
-    )
+    params = align_params(**settings)
     left_doc = prepare(left, path=left_path, encoding=left_encoding, lang=left_lang, role="left")
     right_doc = prepare(right, path=right_path, encoding=right_encoding, lang=right_lang, role="right")
-    encoder = encoder or Encoder(model, cache_dir=cache_dir, use_cache=use_cache)
+    encoder = encoder or Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
     return compare_documents(left_doc, right_doc, encoder=encoder, params=params, facts=facts, progress=progress,
                              framing=framing, lexicon=lexicon)
 

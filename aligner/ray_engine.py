@@ -446,7 +446,7 @@ class DocumentEmbedder:
 
     def __call__(self, docs: Sequence, *, encoder=None, embedding: str = "both",
                  progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        ray, pool = self._ray, self._pool
+        pool = self._pool
         chunks = [list(docs[i : i + PAIR_CHUNK]) for i in range(0, len(docs), PAIR_CHUNK)]
         results: list[np.ndarray | None] = [None] * len(chunks)
         pending: dict = {}
