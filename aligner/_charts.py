@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 MAX_GROUPS = 8  # lines or bars per chart; the tables hold every group
 INSTALL_HINT = "the report's charts need matplotlib: pip install 'aligner[report]'"
@@ -31,7 +32,8 @@ def _label(name: str, k: int) -> str:
     return name if name.isascii() and len(name) <= 24 else f"#{k + 1}"
 
 
-def _largest(groups: dict) -> list[tuple[int, object]]:
+def _largest(groups: dict) -> list[tuple[int, Any]]:
+    """The :data:`MAX_GROUPS` groups (:class:`aligner.corpus_report.Group`) with the most pairs, in their order."""
     ranked = sorted(enumerate(groups.values()), key=lambda kg: -kg[1].pairs)[:MAX_GROUPS]
     return sorted(ranked, key=lambda kg: kg[0])
 

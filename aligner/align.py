@@ -319,8 +319,9 @@ def fill_by_order(
         ok = (both | one) & (margin >= bar) & free_rows[:, None] & free_cols[None, :]
         if not ok.any():
             break
-        i, j = np.unravel_index(np.argmax(np.where(ok, margin, -np.inf)), margin.shape)
-        extra.append((int(i), int(j)))
+        cell = np.unravel_index(np.argmax(np.where(ok, margin, -np.inf)), margin.shape)
+        i, j = int(cell[0]), int(cell[1])
+        extra.append((i, j))
         anchors[pad + i, pad + j] = 2
         free_rows[i] = free_cols[j] = False
     return extra

@@ -39,6 +39,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from typing import BinaryIO
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def _csv_jobs(text: str, manifest: Path) -> list[Job]:
     if all(_resolve(base, cell).is_file() for cell in header[:2]):
         raise ManifestError(str(manifest), "first line names two files; it must be a header (e.g. left,right)")
     id_column = header.index("id") if "id" in header[2:] else None
-    jobs = []
+    jobs: list[Job] = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) < 2 or not row[0].strip() or not row[1].strip():
             raise ManifestError(str(manifest), f"line {line}: the first two columns must be the left and right paths")
@@ -186,7 +187,7 @@ def _csv_jobs(text: str, manifest: Path) -> list[Job]:
 
 def _jsonl_jobs(text: str, manifest: Path) -> list[Job]:
     base = manifest.parent
-    jobs = []
+    jobs: list[Job] = []
     for line, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -407,6 +408,7 @@ class ReportStore:
         if outcome.index in self.records:
             raise RuntimeError(f"pair {job.id!r} was reported twice")  # an engine bug, never silent
         if outcome.record is None:  # skipped: same content and settings already reported
+            assert outcome.digest is not None  # a skip is found by its hash
             self.records[job.index] = self.known[outcome.digest]
             self.updates[job.index] = outer_record(job, outcome.digest)
             self.rows[job.index] = None  # filled from the reused line at the end
@@ -414,7 +416,8 @@ class ReportStore:
         else:
             self._append(job, outcome.record)
             if outcome.record["status"] == "ok":
-                self.known[outcome.digest] = self.records[job.index]
+                if outcome.digest is not None:  # always, for a pair that was read
+                    self.known[outcome.digest] = self.records[job.index]
                 self.result.done += 1
             else:
                 self.result.failed += 1
@@ -423,6 +426,7 @@ class ReportStore:
 
     def _append(self, job: Job, record: dict) -> None:
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        assert self._work is not None, "the store is closed"
         try:
             offset = append_line(self._work, line)
         except OSError as err:
@@ -453,7 +457,7 @@ class ReportStore:
 
     def _write_final(self, columns: list[str]) -> None:
         """Both files in manifest order under temporary names, synced, then renamed into place."""
-        handles: dict[Path, object] = {}
+        handles: dict[Path, BinaryIO] = {}
         tmp_reports, tmp_summary = self._tmp
         try:
             with tmp_reports.open("wb") as reports, tmp_summary.open("w", encoding="utf-8", newline="") as summary:
@@ -464,7 +468,7 @@ class ReportStore:
                     handle = handles.get(path) or handles.setdefault(path, path.open("rb"))
                     handle.seek(offset)
                     line = handle.readline()
-                    row = self.rows[job.index]
+                    row = self.rows[job.index] or {}
                     if job.index in self.updates:  # reused: the current manifest's id, paths and metadata
                         record = json.loads(line)
                         record.update(self.updates[job.index])
@@ -476,9 +480,9 @@ class ReportStore:
                         row = summary_row(record)
                     reports.write(line)
                     writer.writerow({**{k: _cell(v) for k, v in job.metadata.items()}, **row})
-                for handle in (reports, summary):
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                for written in (reports, summary):
+                    written.flush()
+                    os.fsync(written.fileno())
         finally:
             for handle in handles.values():
                 handle.close()
@@ -616,15 +620,13 @@ def batch(
                 max_bytes=max_bytes, options=compare_options,
             )
         else:
-            own_encoder = encoder is None
-            if own_encoder:
-                encoder = Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
+            local = encoder or Encoder(model, revision=model_revision, cache_dir=cache_dir, use_cache=use_cache)
             try:
-                settings = PairSettings.from_options(encoder, compare_options, max_bytes)
-                result = _run_local(jobs, out, PrefetchingEncoder(encoder, workers), settings, batch_pairs, progress)
+                settings = PairSettings.from_options(local, compare_options, max_bytes)
+                result = _run_local(jobs, out, PrefetchingEncoder(local, workers), settings, batch_pairs, progress)
             finally:
-                if own_encoder:
-                    encoder.close()
+                if encoder is None:  # ours to close
+                    local.close()
     result.warnings = warnings + result.warnings
     return result
 

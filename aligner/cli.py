@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,6 +27,9 @@ from .errors import REPORT_HINT, internal_error_line
 from .views import FORMATS
 from .views.safe import visible
 from .views.rows import PARTIAL_BELOW
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 LANG_CHOICES = ("auto", "ar", "fa")
 ENGINE_CHOICES = ("local", "ray")
@@ -72,7 +76,7 @@ def usage_line(err: click.UsageError) -> str:
     return f"{message} (try '{err.ctx.command_path} --help')" if err.ctx is not None else message
 
 
-class _NamesItsCommand:
+class _NamesItsCommand(click.Command):
     """Some parse errors (e.g. an option's missing value) come without the context that says which command."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -140,8 +144,8 @@ class _Progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self._bar = None
-        self._tasks: dict[str, int] = {}
+        self._bar: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> _Progress:
         if self.enabled:
@@ -188,6 +192,7 @@ def setting_envvar(name: str) -> str:
 def _setting_option(f: dataclasses.Field):
     """The click option of one :class:`AlignParams` field (its flag, type, range, default, env var, help)."""
     meta = f.metadata
+    kind: click.ParamType | type
     if meta["choices"]:
         kind = click.Choice(meta["choices"])
     elif meta["low"] is None and meta["high"] is None:
@@ -419,6 +424,7 @@ def _page(text: str) -> None:
     except OSError:
         _write(text, None)
         return
+    assert proc.stdin is not None  # stdin=PIPE
     try:
         proc.stdin.write(text.encode("utf-8"))
         proc.stdin.close()
@@ -450,9 +456,9 @@ class _BatchProgress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self._bar = None
-        self._task = None
-        self._stages: dict[str, int] = {}
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._stages: dict[str, TaskID] = {}
 
     def __enter__(self) -> _BatchProgress:
         if self.enabled:
@@ -642,7 +648,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
             for path in paths:
                 _say(f"aligner: no counterpart ({role}): {path}")
     if not quiet:
-        _say(f"aligner: {len(result)} pairs proposed ({result.index} index)")
+        _say(f"aligner: {len(result)} pairs proposed ({result.index_method} index)")
         if result.left_unpaired or result.right_unpaired:
             click.echo(
                 f"aligner: warning: no counterpart above the threshold for {len(result.left_unpaired)} left and "

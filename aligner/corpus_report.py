@@ -97,7 +97,8 @@ def summarise_batch(path: str | Path, *, by: str | None = None, progress: Progre
     signatures: Counter = Counter()
     settings: dict = {}
     langs = ("", "")
-    bad, seen_columns, done = 0, set(), 0
+    bad, done = 0, 0
+    seen_columns: set[str] = set()
     try:
         with source.open("rb") as f:
             for n, raw in enumerate(f):

@@ -105,7 +105,8 @@ class Pairing(list):
 
     ``left_unpaired`` / ``right_unpaired``: articles read but given no counterpart;
     ``skipped``: ``(path, one-line reason)`` for articles that could not be read;
-    ``index``: the index method used (``exact``, ``ivf`` or ``hnsw``).
+    ``index_method``: the index method used (``exact``, ``ivf`` or ``hnsw``; not ``index``, which is the
+    list's own method).
     """
 
     def __init__(self, pairs: Iterable[ProposedPair] = (), *, left_unpaired=(), right_unpaired=(), skipped=(),
@@ -114,7 +115,7 @@ class Pairing(list):
         self.left_unpaired: list[str] = list(left_unpaired)
         self.right_unpaired: list[str] = list(right_unpaired)
         self.skipped: list[tuple[str, str]] = list(skipped)
-        self.index = index
+        self.index_method = index
 
 
 # -- listing -----------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def _jsonl_rows(text: str, source: str) -> list[tuple[int, dict]]:
             continue
         try:
             row = json.loads(raw)
-        except ValueError as err:
+        except json.JSONDecodeError as err:
             raise CorpusError(source, f"line {line}: not JSON ({err.msg})") from None
         if not isinstance(row, dict):
             raise CorpusError(source, f"line {line}: expected an object with a \"path\" key")
@@ -307,15 +308,15 @@ def _search_both(left: np.ndarray, right: np.ndarray, window: int | None, k: int
     when both searches miss it (on the synthetic benchmark that lifts IVF's recall of the
     exact pairs from 0.98 to 0.99+ at the same nprobe).
     """
-    options = {}
+    centroids = None
     if method == "ivf":
-        options["centroids"] = ivf_centroids(np.concatenate([left, right]), ivf_lists(max(len(left), len(right))))
+        centroids = ivf_centroids(np.concatenate([left, right]), ivf_lists(max(len(left), len(right))))
 
     def fetch(m: int) -> int:
         return min(m, max(CANDIDATES, k + 1) if window is not None else min(k, m))
 
-    found_lr = VectorIndex(right, method=method, **options).search(left, fetch(len(right)))
-    found_rl = VectorIndex(left, method=method, **options).search(right, fetch(len(left)))
+    found_lr = VectorIndex(right, method=method, centroids=centroids).search(left, fetch(len(right)))
+    found_rl = VectorIndex(left, method=method, centroids=centroids).search(right, fetch(len(left)))
     if method == "exact":
         return found_lr, found_rl
     return _merge_hits(found_lr, found_rl), _merge_hits(found_rl, found_lr)

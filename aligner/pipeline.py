@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
-from embeddings.encoder import Encoder
+from embeddings.encoder import Embedder, Encoder
 
 from .align import AlignParams, align, align_params
 from .facts import check_facts, related_segments
@@ -105,7 +105,7 @@ def compare_documents(
     left_doc: Document,
     right_doc: Document,
     *,
-    encoder: Encoder,
+    encoder: Embedder,
     params: AlignParams | None = None,
     facts: bool = True,
     progress: Progress | None = None,
@@ -206,13 +206,13 @@ def model_texts(doc: Document) -> list[str]:
     return [model_text(s.text) for s in doc.segments]
 
 
-def _encode_segments(encoder: Encoder, texts: list[str], side: str, progress: Progress | None) -> np.ndarray:
+def _encode_segments(encoder: Embedder, texts: list[str], side: str, progress: Progress | None) -> np.ndarray:
     stage = f"encoding {side}"
     report = (lambda done, total: progress(stage, done, total)) if progress else None
     return encoder.encode(texts, progress=report)
 
 
-def _warnings(left: Document, right: Document, encoder: Encoder) -> list[str]:
+def _warnings(left: Document, right: Document, encoder: Embedder) -> list[str]:
     notes = []
     if encoder.spec.note:
         notes.append(encoder.spec.note)

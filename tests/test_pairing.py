@@ -162,7 +162,7 @@ def test_pair_articles_skips_unreadable_and_reports_unpaired(tmp_path, monkeypat
     assert {(p.left, p.right) for p in result} == {(f"L{t}", f"R{t}") for t in topics[:4]}
     assert result.left_unpaired == ["Lepsilon"] and result.right_unpaired == ["Romega"]
     assert [p for p, _ in result.skipped] == [str(binary)]
-    assert result.index == "ivf"
+    assert result.index_method == "ivf"
 
 
 # -- listing -----------------------------------------------------------------------------------

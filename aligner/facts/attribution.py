@@ -139,7 +139,8 @@ def speaker_relation(a: str, b: str) -> str | None:
     if ka != kb:
         return None  # a name against a title or a country: whose title it is may be unsaid
     if ka == "role":
-        return title_relation(Title.from_value(a), Title.from_value(b))
+        ta, tb = Title.from_value(a), Title.from_value(b)
+        return title_relation(ta, tb) if ta and tb else None
     if ka == "place":
         a, b = a[6:], b[6:]
     return "same" if same_name(a, b) else "different"
@@ -317,8 +318,8 @@ def parse_title(tokens: list[Token], k: int, stop: int, names: _Names, lang: str
         if head in VAGUE_HEADS and t.norm in (norm("في"), norm("در")) and j + 1 < stop and office_at(tokens, j + 1, lang):
             j += 1  # "مسؤول في وزارة البيئة": whose official
             continue
-        if t.norm in (norm("في"), norm("در")) and j + 1 < stop and _place_key(tokens[j + 1]):
-            places.add(_place_key(tokens[j + 1]))  # "رئيس غرفة التجارة في دبي", "رایزن بازرگانی در امارات"
+        if t.norm in (norm("في"), norm("در")) and j + 1 < stop and (where := _place_key(tokens[j + 1])):
+            places.add(where)  # "رئيس غرفة التجارة في دبي", "رایزن بازرگانی در امارات"
             j += 2
             continue
         if lang == "fa" and t.norm == "و" and j + 1 < stop and office_at(tokens, j + 1, lang):
@@ -465,7 +466,7 @@ def _subject_at(tokens: list[Token], s: int, stop: int, names: _Names, ctx: Spea
     place = names.place(s)
     if place is not None or _place_key(t):
         end = names.end[s] if place is not None else s + 1
-        key = place.value if place is not None else _place_key(t)
+        key = place.value if place is not None else _place_key(t) or ""
         surface = place.text if place is not None else t.text
         if lang == "fa" and end < stop and not _stop_word(tokens[end], lang) and tokens[end].kind == "word":
             return None, end  # "ایران خودرو", "ایران و عراق": more than the place

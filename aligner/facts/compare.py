@@ -109,6 +109,8 @@ def _segment_facts(seg: Segment, toks: list[Token], lang: str, dctx, known) -> l
 class _Shifted(str):
     """A segment's text indexed by document offsets (``text[a:b]`` with a, b in the document)."""
 
+    base: int
+
     def __new__(cls, text: str, base: int):
         obj = super().__new__(cls, text)
         obj.base = base
@@ -526,8 +528,8 @@ def check_facts(left_segments: list[Segment], right_segments: list[Segment], pai
         out_pairs.append(PairFacts(tuple(p.left), tuple(p.right), shared, conflicts, lo, ro))
     places = _Places(left_segments, right_segments, pairs, related)
     in_left, in_right = _Counterparts(ldoc), _Counterparts(rdoc)
-    unmatched_left = [i for i, f in enumerate(left) if not in_right.agree(f, lambda g, f=f: places.near(f, g))]
-    unmatched_right = [j for j, f in enumerate(right) if not in_left.agree(f, lambda g, f=f: places.near(g, f))]
+    unmatched_left = [i for i, f in enumerate(left) if not in_right.agree(f, places.near_left(f))]
+    unmatched_right = [j for j, f in enumerate(right) if not in_left.agree(f, places.near_right(f))]
     across = document_conflicts(left, right, unmatched_left, unmatched_right,
                                 [m for p in out_pairs for m in p.conflicts], places)
     in_conflict_left = {m.left for p in out_pairs for m in p.conflicts} | {m.left for m in across}
@@ -568,6 +570,14 @@ class _Places:
     def near(self, a: Fact, b: Fact) -> bool:
         """Whether left fact ``a`` and right fact ``b`` stand in related segments."""
         return (a.segment, b.segment) in self.related
+
+    def near_left(self, a: Fact) -> Callable[[Fact], bool]:
+        """Whether a right fact stands in a segment related to left fact ``a``'s."""
+        return lambda b: self.near(a, b)
+
+    def near_right(self, b: Fact) -> Callable[[Fact], bool]:
+        """Whether a left fact stands in a segment related to right fact ``b``'s."""
+        return lambda a: self.near(a, b)
 
     def distance(self, a: Fact, b: Fact) -> tuple[bool, float]:
         return (a.segment, b.segment) not in self.related, abs(self.left_at[a.segment] - self.right_at[b.segment])

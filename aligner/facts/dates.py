@@ -205,8 +205,8 @@ def _month_at(tokens: list[Token], i: int, lang: str) -> tuple[str, int, int] | 
     for f in cands:
         if f.endswith(MAH) and len(f) > len(MAH) and f[: -len(MAH)] in JAL:
             return "jalali", JAL[f[: -len(MAH)]], 1
-        for table, cal in ((JAL, "jalali"), (GREG, "gregorian"), (HIJ, "hijri")):
-            if f in table:
+        for names, cal in ((JAL, "jalali"), (GREG, "gregorian"), (HIJ, "hijri")):
+            if f in names:
                 if cal == "gregorian" and lang == "fa" and f in {norm("آب")}:
                     continue
                 if cal == "jalali" and lang == "ar" and f in {norm("آذار")}:
@@ -214,7 +214,7 @@ def _month_at(tokens: list[Token], i: int, lang: str) -> tuple[str, int, int] | 
                 used = 1
                 if i + 1 < len(tokens) and tokens[i + 1].norm == MAH and cal == "jalali":
                     used = 2
-                return cal, table[f], used
+                return cal, names[f], used
     return None
 
 
@@ -349,10 +349,11 @@ def article_date(segments: Sequence[tuple[list[Token], str, int]], lang: str) ->
             break
         found = extract_numeric_dates(tokens, text, base=base) + extract_dates(tokens, text, lang=lang, ctx=scratch,
                                                                               base=base)
-        full += [f for f in found if f.unit == "day" and f.extra.get("year_given") and f.span[0] == f.span[1]]
+        full += [f for f in found if f.unit == "day" and f.extra.get("year_given") and f.span and f.span[0] == f.span[1]]
     if not full:
         return None
     best = min(full, key=lambda f: (not f.extra.get("relative"), not f.extra.get("weekday"), f.doc_start))
+    assert best.span is not None  # kept above
     day = dt.date.fromisoformat(best.span[0])
     if best.extra.get("relative") in DAY_OFFSETS:
         return day - dt.timedelta(days=DAY_OFFSETS[best.extra["relative"]])
@@ -636,6 +637,8 @@ def _month_date(tokens, lead: _Lead, d, d2, k, month, text, *, lang, ctx, segmen
         return _rel_fact(tokens, lead.start, k2, text, f"relative:{direction}-{month_name}", segment, base), k2
     year_given = y is not None
     y, note = _year_of(cal, m, d, y, direction, month_name, ctx)
+    a: dt.date | None
+    b: dt.date | None
     try:
         if y is not None:
             a, _ = _span_days(cal, y, m, d)

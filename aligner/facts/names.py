@@ -24,7 +24,7 @@ the gazetteer and spelled the same on both sides is missed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -245,7 +245,7 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
 
 
 def extract_names(tokens: list[Token], text: str, *, lang: str, known: set[str], segment: int = -1,
-                  base: int = 0, taken: list[tuple[int, int]] = ()) -> list[Fact]:
+                  base: int = 0, taken: Sequence[tuple[int, int]] = ()) -> list[Fact]:
     """Names in one segment; ``known`` (name-word keys of the document so far) grows.
 
     Four passes, each taking only words no earlier pass took: given names of the gazetteer, names next to a

@@ -69,9 +69,9 @@ _UNITS = {
     "seat": "مقعد مقاعد کرسی", "worker": "عامل عمال كارگر", "medal": "ميدالية ميداليات مدال",
     "gold": "ذهبية ذهبيات طلا", "silver": "فضية فضيات نقره", "bronze": "برونزية برونزيات برنز", "session": "دورة دورات دوره", "times": "مرة مرات بار", "child": "طفل أطفال کودک",
 }
-UNITS = {}
-for _unit, _words in _UNITS.items():
-    for _w in _words.split():
+UNITS: dict[str, str] = {}
+for _unit, _unit_words in _UNITS.items():
+    for _w in _unit_words.split():
         UNITS.setdefault(norm(_w), _unit)
 # Classifiers between a number and its noun: «۱۵ دستگاه کامیون», «۳ فروند هواپیما», «خمسة رؤوس»
 _CLASSIFIERS = {norm(w) for w in "دستگاه فروند رأس قطعه عدد".split()}
@@ -788,7 +788,14 @@ def _precision(v: Decimal) -> Decimal:
     """The place value of the last non-zero digit of ``v``: 120000 -> 10000, 4 -> 1, 64.5 -> 0.1."""
     if not v:
         return Decimal(1)
-    return Decimal(1).scaleb(v.normalize().as_tuple().exponent)
+    return Decimal(1).scaleb(_exponent(v))
+
+
+def _exponent(v: Decimal) -> int:
+    """The exponent of finite ``v`` in its shortest form (120000 -> 4, 64.5 -> -1)."""
+    exponent = v.normalize().as_tuple().exponent
+    assert isinstance(exponent, int), v  # only NaN and infinities have none, and no fact holds them
+    return exponent
 
 
 def admits(f: Fact, value: Decimal) -> bool:
@@ -852,7 +859,7 @@ class BoundIndex:
                 self.rounded.setdefault((scale, Decimal(f.value) / scale), []).append(i)
             if f.bound:
                 v = Decimal(f.value)
-                e = v.normalize().as_tuple().exponent if v else 0
+                e = _exponent(v) if v else 0
                 self.steps.add(e)
                 self.bounded.setdefault((e, v.scaleb(-e).to_integral_value()), []).append(i)
         self.scales = {scale for scale, _ in self.rounded}

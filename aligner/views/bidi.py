@@ -219,8 +219,8 @@ def reorder(levels: list[int | None]) -> list[int]:
     From the highest level to the lowest odd one, every run of characters at that level or
     higher is reversed.
     """
-    order = [k for k, lv in enumerate(levels) if lv is not None]
-    lv = [levels[k] for k in order]
+    order = [k for k, level in enumerate(levels) if level is not None]
+    lv = [level for level in levels if level is not None]
     if not lv:
         return order
     for level in range(max(lv), (min(lv) | 1) - 1, -1):

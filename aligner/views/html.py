@@ -223,7 +223,8 @@ def nested(spans: list[Span], length: int) -> list[Span]:
     """The spans that can be marked in a text ``length`` long, in document order: empty or
     out-of-range spans are dropped, and so is a span that crosses one kept before it (spans
     are taken by start, the longer first), so the kept ones nest or stand apart."""
-    kept, open_ends = [], []
+    kept: list[Span] = []
+    open_ends: list[int] = []
     for start, end, tag in sorted(spans, key=lambda sp: (sp[0], -sp[1])):
         if not 0 <= start < end <= length:
             continue
@@ -241,7 +242,9 @@ def highlighted(text: str, spans: list[Span]) -> str:
     def pieces(a: int, b: int) -> str:  # offsets are in the text: make controls visible piece by piece
         return _html_escape(visible(text[a:b]))
 
-    out, pos, open_ends = [], 0, []
+    out: list[str] = []
+    pos = 0
+    open_ends: list[int] = []
     for start, end, tag in nested(spans, len(text)):
         while open_ends and open_ends[-1] <= start:
             out += [pieces(pos, open_ends[-1]), "</mark>"]

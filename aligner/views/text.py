@@ -28,7 +28,7 @@ has. A report without facts renders exactly as before.
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -212,7 +212,7 @@ class ReportView:
         self.framing = FramingSection(report, bidi=bidi) if has_framing(report) else None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        parts = [self.header, self.table]
+        parts: list[RenderableType] = [self.header, self.table]
         if self.facts is not None:
             parts.append(self.facts)
         if self.framing is not None:
