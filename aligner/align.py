@@ -352,7 +352,7 @@ def in_order_chain(links: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def gap_imbalance(chain: list[tuple[int, int]], n: int, m: int) -> float:
     """Share of all segments left over when each gap between chain links pairs one to one."""
     points = [(-1, -1), *chain, (n, m)]
-    uneven = sum(abs((i1 - i0) - (j1 - j0)) for (i0, j0), (i1, j1) in zip(points, points[1:]))
+    uneven = sum(abs((i1 - i0) - (j1 - j0)) for (i0, j0), (i1, j1) in zip(points, points[1:], strict=False))
     return uneven / (n + m)
 
 
@@ -552,7 +552,7 @@ class _SpanVectors:
         joined = [r for r in todo if r[1] - r[0] > 1]
         if joined:
             vecs = self._encoder(side, joined) if self._encoder else self._fallback[side](joined)
-            for r, v in zip(joined, self._centring[side](np.asarray(vecs, np.float32))):
+            for r, v in zip(joined, self._centring[side](np.asarray(vecs, np.float32)), strict=True):
                 self._memo[(side, *r)] = v
         return np.stack([self._memo[(side, *r)] for r in runs])
 
@@ -591,7 +591,7 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
                     continue
                 grown = spans.get(side, [_run(o) for o in options])
                 other = spans.get(other_side, [_run(other_ids)])[0]
-                for option, vec in zip(options, grown):
+                for option, vec in zip(options, grown, strict=True):
                     score = float(vec @ other)
                     if score >= best.score + params.merge_gain:
                         if side == "left":

@@ -718,7 +718,7 @@ class PrefetchingEncoder:
     def prefetch(self, texts: Iterable[str]) -> None:
         unique = list(dict.fromkeys(t for t in texts if t not in self._memo))
         if unique:
-            self._memo.update(zip(unique, self._encode(unique)))
+            self._memo.update(zip(unique, self._encode(unique), strict=True))
 
     def forget(self) -> None:
         self._memo.clear()
@@ -727,7 +727,7 @@ class PrefetchingEncoder:
         texts = list(texts)
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
         if missing:
-            self._memo.update(zip(missing, self._encode(missing)))
+            self._memo.update(zip(missing, self._encode(missing), strict=True))
         if not texts:
             if self._memo:  # no need to load the model for the width
                 return np.zeros((0, next(iter(self._memo.values())).shape[0]), dtype=np.float32)

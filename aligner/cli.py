@@ -631,7 +631,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     for _path, reason in result.skipped:
         _say(f"aligner: skipped {reason}")
     skipped = {p for p, _ in result.skipped}
-    for role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
+    for _role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
         if all(r.path in skipped for r in refs):
             raise UserError(f"{source}: no readable article ({len(refs)} skipped)")
     buffer = io.StringIO()

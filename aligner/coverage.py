@@ -114,4 +114,4 @@ def segment_coverage(
     if m == 0:
         return [SegmentCoverage(0.0, ()) for _ in range(n)]
     features, best = coverage_features(cos, margin, lexical)
-    return [SegmentCoverage(float(p), (int(b),)) for p, b in zip(probability(features, weights), best)]
+    return [SegmentCoverage(float(p), (int(b),)) for p, b in zip(probability(features, weights), best, strict=True)]

@@ -166,7 +166,7 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        get = lambda col: values[col] if col is not None and col < len(values) else None  # noqa: E731
+        get = lambda col, values=values: values[col] if col is not None and col < len(values) else None  # noqa: E731
         rows.append((line, {"path": get(path_col), "date": get(date_col)}))
     return rows
 
@@ -220,7 +220,7 @@ def document_vectors(texts: Sequence[str | Document], *, encoder, embedding: str
             pieces = [model_texts(doc) for doc in chunk]
             flat = encoder.encode([p for doc in pieces for p in doc])
             bounds = np.cumsum([0] + [len(doc) for doc in pieces])
-            parts.append(_normalise(np.stack([flat[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])])))
+            parts.append(_normalise(np.stack([flat[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])))
         if embedding in ("head", "both"):
             parts.append(encoder.encode([model_text(doc.text[:HEAD_CHARS]) for doc in chunk]))
         out.append(np.hstack(parts))

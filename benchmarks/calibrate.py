@@ -125,7 +125,7 @@ def fit_logistic(sets: Sequence[Examples], *, l2: float = L2, iterations: int = 
             break
     raw = w[1:] / sd  # back to the signals' own scale
     weights = {"bias": float(w[0] - raw @ mean)}
-    weights.update({name: float(v) for name, v in zip(FEATURES, raw)})
+    weights.update({name: float(v) for name, v in zip(FEATURES, raw, strict=True)})
     return {k: round(v, DIGITS) for k, v in weights.items()}
 
 
@@ -182,7 +182,7 @@ class Point:
 
     def worst_loss(self, reference: dict[str, tuple[float, ...]]) -> float:
         losses = [ref - now for name, now_scores in self.translation.items() if name in reference
-                  for ref, now in zip(reference[name], now_scores)]
+                  for ref, now in zip(reference[name], now_scores, strict=True)]
         return max(losses, default=0.0)
 
 

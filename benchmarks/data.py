@@ -237,7 +237,7 @@ def udhr_units(ar: Declaration, fa: Declaration) -> list[Unit]:
     if len(ar.articles) != 30 or len(fa.articles) != 30:
         raise SourceUnavailable("udhr", f"expected 30 articles, found {len(ar.articles)} Arabic and {len(fa.articles)} Persian")
     return _preamble_units(ar.preamble, fa.preamble) + [
-        unit for number, (a, f) in enumerate(zip(ar.articles, fa.articles), start=1) for unit in _article_units(number, a, f)
+        unit for number, (a, f) in enumerate(zip(ar.articles, fa.articles, strict=True), start=1) for unit in _article_units(number, a, f)
     ]
 
 
@@ -250,7 +250,7 @@ def _preamble_units(ar: list[str], fa: list[str]) -> list[Unit]:
     if len(ar_whereas) != len(numbers) or not ar_rest or not fa_rest:
         raise SourceUnavailable("udhr", f"Arabic preamble: expected 6 whereas paragraphs and a proclamation; found {len(ar_whereas)} and {len(ar_rest)}")
     fa_kept = [p for n, p in enumerate(fa_whereas, start=1) if n != _MISSING_IN_ARABIC]
-    units = [Unit(f"preamble-{n}", a, f) for n, a, f in zip(numbers, ar_whereas, fa_kept)]
+    units = [Unit(f"preamble-{n}", a, f) for n, a, f in zip(numbers, ar_whereas, fa_kept, strict=True)]
     units.append(Unit("proclamation", " ".join(ar_rest), " ".join(fa_rest)))
     return units
 
@@ -269,7 +269,7 @@ def _article_units(number: int, ar: list[str], fa: list[str]) -> list[Unit]:
     if len(ar) == 1 and len(fa) == 1:
         return [Unit(f"art-{number}", ar[0], fa[0])]
     if len(ar) == len(fa):
-        return [Unit(f"art-{number}.{k}", a, f) for k, (a, f) in enumerate(zip(ar, fa), start=1)]
+        return [Unit(f"art-{number}.{k}", a, f) for k, (a, f) in enumerate(zip(ar, fa, strict=True), start=1)]
     return [Unit(f"art-{number}", " ".join(ar), " ".join(fa))]
 
 

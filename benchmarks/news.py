@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -472,7 +472,7 @@ class PreparedPair:
     right_lines: tuple[int, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def prepared_document(text: str, lang: str) -> Document:
     return prepare(text, lang=lang, role=ROLES[lang])
 
@@ -521,8 +521,8 @@ def encode_all(encoder: Encoder, prepared: Sequence[PreparedPair]) -> None:
         return
     texts = [[model_text(s.text) for s in d.segments] for d in docs]
     unique = sorted({t for doc in texts for t in doc})
-    vectors = dict(zip(unique, encoder.encode(unique)))
-    for d, doc_texts in zip(docs, texts):
+    vectors = dict(zip(unique, encoder.encode(unique), strict=True))
+    for d, doc_texts in zip(docs, texts, strict=True):
         _VECTORS[encoder.identity, d.text] = np.stack([vectors[t] for t in doc_texts])
 
 
@@ -678,7 +678,7 @@ def coverage_ranking(split: str, *, params: AlignParams | None = None, encoder: 
         for side, lines, scores in (("ar", p.left_lines, report.alignment.left_coverage),
                                     ("fa", p.right_lines, report.alignment.right_coverage)):
             best: dict[int, float] = {}
-            for line, c in zip(lines, scores):
+            for line, c in zip(lines, scores, strict=True):
                 best[line] = max(best.get(line, 0.0), c.score)
             for line, score in best.items():
                 (missing if line in p.pair.only(side) else present).append(score)

@@ -79,7 +79,7 @@ class Placed:
 
 def placed_facts(p: PreparedPair, facts: FactReport) -> dict[str, list[Placed]]:
     out: dict[str, list[Placed]] = {"ar": [], "fa": []}
-    for side, doc, lines, seg_lines in (("ar", p.left, p.pair.ar, p.left_lines), ("fa", p.right, p.pair.fa, p.right_lines)):
+    for side, _doc, lines, seg_lines in (("ar", p.left, p.pair.ar, p.left_lines), ("fa", p.right, p.pair.fa, p.right_lines)):
         starts = _line_starts(lines)
         for f in facts.left if side == "ar" else facts.right:
             line = seg_lines[f.segment]

@@ -62,16 +62,16 @@ def method_specs() -> list[MethodSpec]:
 
 def aligner_run(params: AlignParams) -> Method:
     """Our aligner with ``params``, as a method."""
-    return lambda l, r, **kw: align(l, r, params=params, **kw)
+    return lambda left, right, **kw: align(left, right, params=params, **kw)
 
 
 def _without_lengths(method: Method) -> Method:
     """A method whose published form has no length term: the lengths are not used."""
-    return lambda l, r, *, lengths, lexical, shared, apart, **kw: method(l, r, **kw)
+    return lambda left, right, *, lengths, lexical, shared, apart, **kw: method(left, right, **kw)
 
 
-def _bertalign_with_lengths(l, r, *, lengths, lexical, shared, apart, **kw) -> Alignment:
-    return baselines.bertalign_two_pass(l, r, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
+def _bertalign_with_lengths(left, right, *, lengths, lexical, shared, apart, **kw) -> Alignment:
+    return baselines.bertalign_two_pass(left, right, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
 
 
 @dataclass
@@ -91,9 +91,9 @@ class Embedded:
 def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
     seen = {side: [[model_text(t) for t in getattr(d, side)] for d in docs] for side in ("left", "right")}
     texts = sorted({t for side in seen.values() for doc in side for t in doc})
-    vectors = dict(zip(texts, encoder.encode(texts)))
+    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
     out = []
-    for d, left, right in zip(docs, seen["left"], seen["right"]):
+    for d, left, right in zip(docs, seen["left"], seen["right"], strict=True):
         def spans(side: str, runs: list[tuple[int, int]], d=d) -> np.ndarray:
             units = d.left if side == "left" else d.right
             return encoder.encode([model_text(" ".join(units[a:b])) for a, b in runs])

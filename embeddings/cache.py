@@ -11,6 +11,7 @@ full) raises :class:`CacheError`, one line for the user.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -67,10 +68,8 @@ def move_aside(path: Path, side_files: Sequence[str] = ()) -> Path:
         n += 1
         aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     for suffix in ("", *side_files):
-        try:
+        with contextlib.suppress(FileNotFoundError):  # no such side file, or another process moved it first
             os.rename(f"{path}{suffix}", f"{aside}{suffix}")
-        except FileNotFoundError:  # no such side file, or another process moved it first
-            pass
     return aside
 
 
@@ -164,7 +163,7 @@ class VectorCache:
         return found
 
     def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
-        rows = [(model, text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors)]
+        rows = [(model, text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
         self._guarded(lambda: self._put(rows))
 
     def _put(self, rows: list[tuple[str, bytes, bytes]]) -> None:

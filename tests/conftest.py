@@ -40,7 +40,7 @@ def encoder(cache_dir):
     from embeddings.encoder import Encoder
 
     enc = Encoder(cache_dir=cache_dir)
-    enc.model_dir  # convert now, once
+    _ = enc.model_dir  # convert now, once
     return enc
 
 

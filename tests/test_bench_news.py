@@ -173,7 +173,7 @@ def test_each_segment_maps_to_the_line_its_offsets_fall_in():
     doc = prepare("\n".join(lines), lang="ar")
     line_of = segment_lines(doc, lines, where="hand-made ar")
     assert len(line_of) == len(doc.segments) and set(line_of) == {0, 1, 2}
-    for seg, line in zip(doc.segments, line_of):
+    for seg, line in zip(doc.segments, line_of, strict=True):
         assert seg.text in lines[line]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +39,7 @@ def test_segments_are_slices_of_the_text_in_order(text, lang):
         assert s.start >= last
         last = s.end
     # nothing but blanks is left between segments
-    covered = "".join(text[a:b] for a, b in zip([0] + [s.end for s in segs], [s.start for s in segs] + [len(text)]))
+    covered = "".join(text[a:b] for a, b in zip([0] + [s.end for s in segs], [s.start for s in segs] + [len(text)], strict=True))
     assert not covered.strip() or all(not ch.isalnum() for ch in covered)
 
 

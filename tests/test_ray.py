@@ -252,7 +252,7 @@ def test_batch_on_a_cluster_equals_the_local_engine_and_resumes(cluster, six_pai
     assert "5 compared, 0 already done, 1 failed" in result.stderr
     ray_lines, local_lines = _lines(out), _lines(local_run)
     assert [line["id"] for line in ray_lines] == IDS  # manifest order
-    for ray_line, local_line in zip(ray_lines, local_lines):
+    for ray_line, local_line in zip(ray_lines, local_lines, strict=True):
         assert _without_timing(ray_line) == _without_timing(local_line), ray_line["id"]
     broken = ray_lines[IDS.index("broken")]
     assert broken["status"] == "error" and "binary" in broken["error"]
@@ -282,7 +282,7 @@ def test_a_killed_worker_loses_and_duplicates_no_pair(cluster, six_pairs, local_
     (fresh / "models").symlink_to(Path(cache_dir).resolve() / "models", target_is_directory=True)
     from embeddings.encoder import Encoder
 
-    Encoder(cache_dir=cache_dir).model_dir  # converted before the symlink is used
+    _ = Encoder(cache_dir=cache_dir).model_dir  # converted before the symlink is used
     killed: list[tuple[int, int]] = []
 
     def kill_once(done: int, total: int) -> None:
@@ -301,7 +301,7 @@ def test_a_killed_worker_loses_and_duplicates_no_pair(cluster, six_pairs, local_
     lines = _lines(out)
     assert [line["id"] for line in lines] == IDS  # each pair exactly once, in manifest order
     assert not (out / (REPORTS + WORK_SUFFIX)).exists()
-    for line, local in zip(lines, _lines(local_run)):
+    for line, local in zip(lines, _lines(local_run), strict=True):
         assert line["status"] == local["status"] and line["content_hash"] == local["content_hash"]
         if line["status"] == "ok":
             assert line["report"]["summary"] == local["report"]["summary"], line["id"]

@@ -30,7 +30,7 @@ def test_golden(name, report):
 
 
 def test_golden_text_views_hold_every_segment(report):
-    for name, (fmt, options) in CASES.items():
+    for name, (fmt, _options) in CASES.items():
         if fmt != "text":
             continue
         out = golden_path(name).read_text(encoding="utf-8")

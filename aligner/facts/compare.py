@@ -237,9 +237,9 @@ def conflict(a: Fact, b: Fact) -> str | None:
         if a.unit == "weekday" or b.unit == "weekday":
             wa, wb = _weekday_of(a), _weekday_of(b)
             return f"{wa} ≠ {wb}" if wa and wb and wa != wb and (a.unit == b.unit) else None
-        if _date_relation(a, b) is None and (span_of(a) or _month_day(a)) and (span_of(b) or _month_day(b)):
-            if a.unit == b.unit or {a.unit, b.unit} <= {"day", "range"}:
-                return f"{a.value} ≠ {b.value}"
+        if (_date_relation(a, b) is None and (span_of(a) or _month_day(a)) and (span_of(b) or _month_day(b))
+                and (a.unit == b.unit or {a.unit, b.unit} <= {"day", "range"})):
+            return f"{a.value} ≠ {b.value}"
         return None
     if a.kind == "attribution":
         # only two speakers told apart with confidence conflict (a title against a name is unknown)

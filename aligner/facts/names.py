@@ -235,7 +235,7 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
             # second word: a surname (also "الحديثي", "آل خليفة"); a third only when known or after two given names
             if words >= 2 and name_key(t.norm) not in known and not two_given:
                 break
-            if _is_place(t) and words >= 1 and not name_key(t.norm) in known:
+            if _is_place(t) and words >= 1 and name_key(t.norm) not in known:
                 break
             j += 1
             words += 1

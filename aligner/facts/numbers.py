@@ -96,10 +96,7 @@ def parse_digits(s: str) -> Decimal | None:
         return _decimal(t.replace("\u066c", "").replace(",", "").replace("\u066b", "."))
     t = t.replace("\u066c", "")
     if "," in t and "." in t:
-        if t.rfind(",") > t.rfind("."):
-            t = t.replace(".", "").replace(",", ".")
-        else:
-            t = t.replace(",", "")
+        t = t.replace(".", "").replace(",", ".") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
     elif "," in t:
         groups = t.split(",")
         if all(len(g) == 3 for g in groups[1:]):
@@ -539,7 +536,7 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
                     base: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     i, n = 0, len(tokens)
-    taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken)) if hit}
+    taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken), strict=True) if hit}
 
     def free(t: Token) -> bool:
         return t.start not in taken_at
@@ -716,7 +713,7 @@ def _bound_before(tokens: list[Token], i: int) -> str:
             if i - gap < m or gap and phrase[-1] not in _EXCEED:
                 continue
             words = tokens[i - gap - m:i - gap]
-            if all(t.norm == w for t, w in zip(words[1:], phrase[1:])) and phrase[0] in forms(words[0].norm):
+            if all(t.norm == w for t, w in zip(words[1:], phrase[1:], strict=True)) and phrase[0] in forms(words[0].norm):
                 return bound
     return ""
 
@@ -724,7 +721,7 @@ def _bound_before(tokens: list[Token], i: int) -> str:
 def _bound_after(tokens: list[Token], j: int) -> str:
     for phrase, bound in BOUND_AFTER:
         words = tokens[j:j + len(phrase)]
-        if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase)):
+        if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase, strict=True)):
             return bound
     return ""
 

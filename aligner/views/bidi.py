@@ -159,7 +159,7 @@ def _resolve_paragraph(par: str, rtl: bool | None) -> tuple[list[int | None], li
         given = "".join(_STAND_IN[unknown[i]] if i in unknown else ch for i, ch in enumerate(given))
         base = (1 if rtl else 0) if rtl is not None else get_base_level_inner(given)
         levels, classes = _engine_levels(get_display_inner(given, "LR"[base], True), given)
-    return [None if cls in _REMOVED else lv for lv, cls in zip(levels, classes)], classes, base
+    return [None if cls in _REMOVED else lv for lv, cls in zip(levels, classes, strict=True)], classes, base
 
 
 def _engine_text(par: str) -> str:
@@ -332,7 +332,7 @@ def visual_lines(paragraph: Text, lines: list[Text], *, rtl: bool | None = True)
     except Exception:  # noqa: BLE001 -- the engine failed: each line falls back on its own
         resolved = plain
     out = []
-    for line, (start, end) in zip(lines, spans):
+    for line, (start, end) in zip(lines, spans, strict=True):
         order, levels = _display_order_or_logical(resolved, start, end, rtl)
         out.append(_visual(line, [i - start for i in order], {i - start: lv for i, lv in levels.items()}))
     return out

@@ -28,7 +28,7 @@ def framing_markers(report) -> dict[tuple[tuple[int, ...], tuple[int, ...]], lis
     """(left ids, right ids) of each pair whose sides name a concept in different registers -> [MARKER]."""
     if not has_framing(report):
         return {}
-    return {(p.left, p.right): [MARKER] for p, diffs in zip(report.pairs, report.framing.pairs) if diffs}
+    return {(p.left, p.right): [MARKER] for p, diffs in zip(report.pairs, report.framing.pairs, strict=True) if diffs}
 
 
 def framing_legend() -> Text:

@@ -273,7 +273,7 @@ class PageFacts:
                 self._relate(m.left, m.right, "shared", "=", f" ({m.relation})")
         for c in self.conflicts:
             self._relate(c.match.left, c.match.right, "conflict", "≠", " (unpaired sentences)" if c.unpaired else "")
-        for role, only in zip(("left", "right"), self.only):
+        for role, only in zip(("left", "right"), self.only, strict=True):
             for i in only:
                 self.status[role].setdefault(i, "only")
 
@@ -301,7 +301,7 @@ class PageFacts:
             return ""
         details = pair_details(self.facts, i)
         out = []
-        for full, marker in zip(pair_markers(self.facts, i), short_markers(self.facts, i)):
+        for full, marker in zip(pair_markers(self.facts, i), short_markers(self.facts, i), strict=True):
             sign = full[0]
             # the detail lines behind the marker: "≠ number: …" for ≠number, every "= …" for =N
             lines = [d for d in details if d[0] == "="] if sign == "=" else [d for d in details if d.startswith(f"{sign} {full[1:]}:")]
@@ -340,7 +340,7 @@ class PageFacts:
             out += ["<h3>Conflicts</h3>", '<ol class="conflicts">']
             out += [self._conflict_item(c) for c in self.conflicts]
             out.append("</ol>")
-        for role, side, other, only in (("left", r.left, r.right, only_l), ("right", r.right, r.left, only_r)):
+        for role, side, _other, only in (("left", r.left, r.right, only_l), ("right", r.right, r.left, only_r)):
             if only:
                 out.append(f"<h3>Only {role} ({escape(lang_label(side.lang))}), nowhere in the {'right' if role == 'left' else 'left'} article</h3>")
                 out.append(self._one_sided(role, side, only))
@@ -381,7 +381,7 @@ class PageFraming:
     def __init__(self, report) -> None:
         self.report = report
         self.framing = report.framing
-        self.by_pair = {(p.left, p.right): diffs for p, diffs in zip(report.pairs, self.framing.pairs) if diffs}
+        self.by_pair = {(p.left, p.right): diffs for p, diffs in zip(report.pairs, self.framing.pairs, strict=True) if diffs}
 
     def row_marker(self, left: tuple[int, ...], right: tuple[int, ...]) -> str:
         diffs = self.by_pair.get((left, right))
