@@ -116,7 +116,8 @@ def main() -> None:
         for n, config in enumerate(args.configs.split(",")):
             engine, workers = config.split(":")
             done = subprocess.run(
-                [sys.executable, "-m", "benchmarks.scale", "--run", engine, workers, str(manifest), str(tmp / f"out{n}")],
+                [sys.executable, "-m", "benchmarks.scale", "--run", engine, workers,
+                 str(manifest), str(tmp / f"out{n}")],
                 cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             if done.returncode != 0:

@@ -12,7 +12,8 @@ from corpora.readers import DEFAULT_MAX_BYTES, Article, CorpusError, decode_text
 
 ARABIC = "أجرى الرئيس الروسي فلاديمير بوتين اتصالاً هاتفياً مع العاهل البحريني.\nوقال «هذا ما دعت إليه روسيا»."
 ARABIC_PLAIN = "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع العاهل البحريني.\nوقال إن روسيا دعت إلى ذلك."
-PERSIAN = "کرملین اعلام کرد: ولادیمیر پوتین و حمد بن عیسی گفت و گو کردند.\nبحرین ریاست دوره‌ای اتحادیه عرب را برعهده دارد."
+PERSIAN = ("کرملین اعلام کرد: ولادیمیر پوتین و حمد بن عیسی گفت و گو کردند.\n"
+           "بحرین ریاست دوره‌ای اتحادیه عرب را برعهده دارد.")
 PERSIAN_CP1256 = "پژوهشگران چه گفتند؟ گزارش درباره ژاپن بود."
 
 
@@ -119,7 +120,8 @@ def _error(path: Path | str, **kwargs: int) -> str:
         (codecs.BOM_UTF16_LE + b"a\x00b", ["not valid UTF-16"]),
     ],
     ids=["empty", "bom-only", "whitespace", "unicode-whitespace", "utf16-whitespace", "png", "control-bytes",
-         "utf16-le-no-bom", "utf16-be-no-bom", "latin-1", "koi8-r", "cp1251", "greek", "hebrew", "bad-utf8-after-bom", "odd-utf16"],
+         "utf16-le-no-bom", "utf16-be-no-bom", "latin-1", "koi8-r", "cp1251", "greek", "hebrew",
+         "bad-utf8-after-bom", "odd-utf16"],
 )
 def test_bad_content_is_refused(tmp_path: Path, data: bytes, fragments: list[str]) -> None:
     message = _error(_write(tmp_path, "x.txt", data))
@@ -274,7 +276,8 @@ def test_real_text_with_digits_emoji_and_marks_is_kept(text: str, encoding: str)
 
 def _real_articles() -> list[Path]:
     root = Path(__file__).resolve().parents[1]
-    found = sorted((root / "corpora" / "samples").rglob("*.txt")) + sorted((root.parent / "shared" / "corpora").glob("*.txt"))
+    found = (sorted((root / "corpora" / "samples").rglob("*.txt"))
+             + sorted((root.parent / "shared" / "corpora").glob("*.txt")))
     return [p for p in found if p.name != "broken.txt"]  # the batch samples' deliberately binary file
 
 

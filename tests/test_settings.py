@@ -89,7 +89,8 @@ def test_every_flag_reaches_the_reports_settings_and_signature(cache_dir, sample
 @pytest.mark.slow
 def test_a_batch_takes_a_users_lexicon_and_compares_again_when_it_changes(cache_dir, tmp_path):
     lexicon = tmp_path / "mine.toml"
-    lexicon.write_text('version = "mine"\n[library]\ngloss = "Library"\nar.neutral = ["المكتبة"]\nfa.loaded = ["کتابخانه"]\n',
+    lexicon.write_text('version = "mine"\n[library]\ngloss = "Library"\nar.neutral = '
+                       '["المكتبة"]\nfa.loaded = ["کتابخانه"]\n',
                        encoding="utf-8")
     out = tmp_path / "out"
     manifest = SAMPLES / "batch" / "manifest.csv"

@@ -26,7 +26,8 @@ def test_golden(name, report):
     expected = path.read_text(encoding="utf-8")
     if got != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), str(path), "rendered"))
-        pytest.fail(f"{name} differs from its golden file (ALIGNER_UPDATE_GOLDEN=1 to accept after review):\n{diff[:4000]}")
+        pytest.fail(f"{name} differs from its golden file (ALIGNER_UPDATE_GOLDEN=1 to accept "
+                    f"after review):\n{diff[:4000]}")
 
 
 def test_golden_text_views_hold_every_segment(report):

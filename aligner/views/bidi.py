@@ -275,7 +275,8 @@ def _display_order(resolved: Resolved, start: int, end: int) -> tuple[list[int],
     return _marks_after_base(text, order, level), level
 
 
-def _display_order_or_logical(resolved_or_text, start: int, end: int, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
+def _display_order_or_logical(resolved_or_text, start: int, end: int,
+                              rtl: bool | None) -> tuple[list[int], dict[int, int]]:
     """:func:`_display_order`; should the engine fail on a text (or its answer not be understood),
     that line is shown in logical order rather than crash the view."""
     try:
@@ -361,7 +362,8 @@ def _visual(line: Text, order: list[int], levels: dict[int, int]) -> Text:
     for span in line.spans:
         for i in range(max(span.start, 0), min(span.end, len(plain))):
             styles[i].append(span.style)
-    out = Text("".join(chars), style=line.style, justify=line.justify, no_wrap=line.no_wrap, overflow=line.overflow, end=line.end)
+    out = Text("".join(chars), style=line.style, justify=line.justify, no_wrap=line.no_wrap,
+               overflow=line.overflow, end=line.end)
     start = 0
     for pos in range(1, len(order) + 1):
         if pos == len(order) or styles[order[pos]] != styles[order[start]]:
