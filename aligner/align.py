@@ -149,10 +149,12 @@ class AlignParams:
     k: int = _setting(DEFAULT_K, "Neighbours in the margin's neighbourhood.", low=1, high=64)
     threshold: float = _setting(DEFAULT_THRESHOLD, "Least score (margin plus order support) for a pair.")
     min_cosine: float = _setting(DEFAULT_MIN_COSINE, "Least (centred) cosine for a pair.")
-    max_merge: int = _setting(DEFAULT_MAX_MERGE, "Most consecutive segments one side of a pair may join.", low=1, high=8)
+    max_merge: int = _setting(DEFAULT_MAX_MERGE, "Most consecutive segments one side of a pair may join.",
+                              low=1, high=8)
     merge_gain: float = _setting(DEFAULT_MERGE_GAIN, "Least cosine gain for joining a neighbouring segment.")
     support: float = _setting(DEFAULT_SUPPORT, "Weight of the order prior (0: order-free).", low=0)
-    fill_threshold: float = _setting(DEFAULT_FILL_THRESHOLD, "Least margin for a pair anchored in order by the pairs around it.")
+    fill_threshold: float = _setting(DEFAULT_FILL_THRESHOLD,
+                                     "Least margin for a pair anchored in order by the pairs around it.")
     length_weight: float = _setting(
         DEFAULT_LENGTH_WEIGHT,
         "Margin a pair loses per log unit its length ratio strays beyond --length-slack (0: length plays no part).",
@@ -228,7 +230,8 @@ class Centring:
         return shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
 
 
-def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int, index: str = "exact") -> tuple[np.ndarray, np.ndarray]:
+def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int,
+                  index: str = "exact") -> tuple[np.ndarray, np.ndarray]:
     """Cosine matrix and margin matrix (cosine minus the mean neighbourhood cosine of both ends)."""
     cos = left @ right.T
     if cos.size == 0:
@@ -240,7 +243,8 @@ def margin_matrix(left: np.ndarray, right: np.ndarray, *, k: int, index: str = "
 
 
 def length_penalty(
-    left_lengths: np.ndarray, right_lengths: np.ndarray, margin: np.ndarray, *, threshold: float, weight: float, slack: float
+    left_lengths: np.ndarray, right_lengths: np.ndarray, margin: np.ndarray, *,
+    threshold: float, weight: float, slack: float
 ) -> np.ndarray:
     """Margin each cell loses for a length ratio that strays from the document's usual one.
 
@@ -285,7 +289,8 @@ def neighbour_support(margin: np.ndarray, *, edge: float) -> np.ndarray:
 
 
 def fill_by_order(
-    links: list[tuple[int, int]], margin: np.ndarray, *, threshold: float, one_side_extra: float = ONE_SIDE_EXTRA, steps: int = FILL_STEPS
+    links: list[tuple[int, int]], margin: np.ndarray, *, threshold: float,
+    one_side_extra: float = ONE_SIDE_EXTRA, steps: int = FILL_STEPS
 ) -> list[tuple[int, int]]:
     """Extra links for unpaired cells that accepted links anchor in order.
 
@@ -353,7 +358,7 @@ def in_order_chain(links: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def gap_imbalance(chain: list[tuple[int, int]], n: int, m: int) -> float:
     """Share of all segments left over when each gap between chain links pairs one to one."""
     points = [(-1, -1), *chain, (n, m)]
-    uneven = sum(abs((i1 - i0) - (j1 - j0)) for (i0, j0), (i1, j1) in zip(points, points[1:]))
+    uneven = sum(abs((i1 - i0) - (j1 - j0)) for (i0, j0), (i1, j1) in zip(points, points[1:], strict=False))
     return uneven / (n + m)
 
 
@@ -363,7 +368,8 @@ def looks_parallel(links: list[tuple[int, int]], n: int, m: int) -> bool:
     return len(chain) >= max(3, PARALLEL_MIN_CHAIN * min(n, m)) and gap_imbalance(chain, n, m) <= PARALLEL_IMBALANCE
 
 
-def _monotone_matching(rows: list[int], cols: list[int], cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float) -> list[tuple[int, int]]:
+def _monotone_matching(rows: list[int], cols: list[int], cos: np.ndarray, margin: np.ndarray, *, threshold: float,
+                       min_cosine: float) -> list[tuple[int, int]]:
     """The order-keeping set of (row, col) links with the largest total of (margin - threshold)."""
     gain = margin[np.ix_(rows, cols)] - threshold
     gain[cos[np.ix_(rows, cols)] < min_cosine] = -np.inf
@@ -385,7 +391,8 @@ def _monotone_matching(rows: list[int], cols: list[int], cos: np.ndarray, margin
     return out[::-1]
 
 
-def link_competitively(cos: np.ndarray, margin: np.ndarray, *, threshold: float, min_cosine: float) -> list[tuple[int, int]]:
+def link_competitively(cos: np.ndarray, margin: np.ndarray, *, threshold: float,
+                       min_cosine: float) -> list[tuple[int, int]]:
     """One-to-one links, best margin first; each segment used at most once."""
     eligible = (margin >= threshold) & (cos >= min_cosine)
     rows, cols = np.nonzero(eligible)
@@ -407,7 +414,8 @@ def average_spans(vectors: np.ndarray) -> Callable[[list[tuple[int, int]]], np.n
     """A stand-in for encoding joined text: the renormalised mean of the parts."""
 
     def spans(ranges: list[tuple[int, int]]) -> np.ndarray:
-        out = np.stack([vectors[a:b].sum(axis=0) for a, b in ranges]) if ranges else np.zeros((0, vectors.shape[1]), np.float32)
+        out = (np.stack([vectors[a:b].sum(axis=0) for a, b in ranges]) if ranges
+               else np.zeros((0, vectors.shape[1]), np.float32))
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     return spans
@@ -450,7 +458,8 @@ def align(
     if lengths is not None and params.length_weight:
         left_lengths, right_lengths = (np.asarray(x, dtype=np.float64) for x in lengths)
         margin = margin - length_penalty(
-            left_lengths, right_lengths, margin, threshold=params.threshold, weight=params.length_weight, slack=params.length_slack
+            left_lengths, right_lengths, margin, threshold=params.threshold,
+            weight=params.length_weight, slack=params.length_slack
         )
     score = margin + params.support * neighbour_support(margin, edge=params.threshold) if params.support else margin
     links = link_competitively(cos, score, threshold=params.threshold, min_cosine=params.min_cosine)
@@ -553,7 +562,7 @@ class _SpanVectors:
         joined = [r for r in todo if r[1] - r[0] > 1]
         if joined:
             vecs = self._encoder(side, joined) if self._encoder else self._fallback[side](joined)
-            for r, v in zip(joined, self._centring[side](np.asarray(vecs, np.float32))):
+            for r, v in zip(joined, self._centring[side](np.asarray(vecs, np.float32)), strict=True):
                 self._memo[(side, *r)] = v
         return np.stack([self._memo[(side, *r)] for r in runs])
 
@@ -592,7 +601,7 @@ def _merge_neighbours(pairs: list[Pair], n: int, m: int, spans: _SpanVectors, pa
                     continue
                 grown = spans.get(side, [_run(o) for o in options])
                 other = spans.get(other_side, [_run(other_ids)])[0]
-                for option, vec in zip(options, grown):
+                for option, vec in zip(options, grown, strict=True):
                     score = float(vec @ other)
                     if score >= best.score + params.merge_gain:
                         if side == "left":
@@ -623,7 +632,8 @@ def _check_inputs(
     if params.max_merge < 1:
         raise AlignError(f"max_merge must be at least 1, got {params.max_merge}")
     if lengths is not None and (len(lengths[0]), len(lengths[1])) != (len(left), len(right)):
-        raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors ({len(left)}, {len(right)})")
+        raise AlignError(f"lengths ({len(lengths[0])}, {len(lengths[1])}) do not match the vectors "
+                         f"({len(left)}, {len(right)})")
     if lexical is not None and lexical.shape != (len(left), len(right)):
         raise AlignError(f"lexical similarity has shape {lexical.shape}, the vectors ({len(left)}, {len(right)})")
     if shared is not None and shared.shape != (len(left), len(right)):
@@ -633,7 +643,8 @@ def _check_inputs(
     if not 0.0 <= params.only_below <= 1.0:
         raise AlignError(f"only_below is a probability between 0 and 1, got {params.only_below}")
     if params.length_weight < 0 or params.length_slack < 0:
-        raise AlignError(f"length weight and slack must not be negative, got {params.length_weight} and {params.length_slack}")
+        raise AlignError("length weight and slack must not be negative, got "
+                         f"{params.length_weight} and {params.length_slack}")
 
 
 def _check_complete(result: Alignment, n: int, m: int) -> None:

@@ -140,7 +140,8 @@ def read_jobs(manifest_or_dirs: str | Path | Sequence[str | Path]) -> tuple[list
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ManifestError(str(manifest), f"manifest is not UTF-8 (byte 0x{raw[err.start]:02X} at offset {err.start})") from None
+        raise ManifestError(str(manifest),
+                            f"manifest is not UTF-8 (byte 0x{raw[err.start]:02X} at offset {err.start})") from None
     if manifest.suffix.lower() in (".jsonl", ".ndjson") or text.lstrip().startswith("{"):
         jobs = _jsonl_jobs(text, manifest)
     else:
@@ -150,7 +151,8 @@ def read_jobs(manifest_or_dirs: str | Path | Sequence[str | Path]) -> tuple[list
     seen: dict[str, int] = {}
     for job in jobs:
         if job.id in seen:
-            raise ManifestError(str(manifest), f"id {job.id!r} is used twice (pairs {seen[job.id] + 1} and {job.index + 1})")
+            raise ManifestError(str(manifest), f"id {job.id!r} is used twice (pairs "
+                                               f"{seen[job.id] + 1} and {job.index + 1})")
         seen[job.id] = job.index
     return jobs, []
 
@@ -166,7 +168,8 @@ def _csv_jobs(text: str, manifest: Path) -> list[Job]:
         raise ManifestError(str(manifest), "manifest is empty")
     header = [cell.strip() for cell in rows[0]]
     if len(header) < 2:
-        raise ManifestError(str(manifest), f"header has {len(header)} column; the first two must be the left and right paths")
+        raise ManifestError(str(manifest), f"header has {len(header)} column; the first two must "
+                                           "be the left and right paths")
     base = manifest.parent
     if all(_resolve(base, cell).is_file() for cell in header[:2]):
         raise ManifestError(str(manifest), "first line names two files; it must be a header (e.g. left,right)")
@@ -312,7 +315,8 @@ def load_pair(job: Job, settings: PairSettings, known: Container[str] = ()) -> P
     digest = None
     try:
         # a missing, too large or special file (a FIFO, a device) raises CorpusError, recorded below
-        left, right = read_bytes(job.left, max_bytes=settings.max_bytes), read_bytes(job.right, max_bytes=settings.max_bytes)
+        left, right = (read_bytes(job.left, max_bytes=settings.max_bytes),
+                       read_bytes(job.right, max_bytes=settings.max_bytes))
         digest = content_hash(left, right, settings.signature)
         if digest in known:
             return PairOutcome(job.index, digest, None)
@@ -325,7 +329,8 @@ def load_pair(job: Job, settings: PairSettings, known: Container[str] = ()) -> P
     return Prepared(job, digest, left_doc, right_doc)
 
 
-def compare_prepared(items: Sequence[Prepared], encoder: PrefetchingEncoder, settings: PairSettings) -> Iterator[PairOutcome]:
+def compare_prepared(items: Sequence[Prepared], encoder: PrefetchingEncoder,
+                     settings: PairSettings) -> Iterator[PairOutcome]:
     """Encode the sentences of all ``items`` in one call, then align (and check facts of) each pair in turn."""
     encoder.prefetch([t for item in items for t in item.texts])
     try:
@@ -347,7 +352,8 @@ def compare_prepared(items: Sequence[Prepared], encoder: PrefetchingEncoder, set
 
 
 def outer_record(job: Job, digest: str | None) -> dict:
-    return {"id": job.id, "left": str(job.left), "right": str(job.right), "metadata": job.metadata, "content_hash": digest}
+    return {"id": job.id, "left": str(job.left), "right": str(job.right),
+            "metadata": job.metadata, "content_hash": digest}
 
 
 def error_record(job: Job, digest: str | None, err: Exception | str) -> dict:
@@ -554,7 +560,8 @@ def locked_output(out: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputError(
-                str(out), "another aligner batch is writing to this folder; wait for it to finish, or give another --out"
+                str(out), "another aligner batch is writing to this folder; wait for it to "
+                          "finish, or give another --out"
             ) from None
         except OSError:  # a file system without locks (some network mounts): go on unlocked
             pass
@@ -674,7 +681,8 @@ def _ok_lines(path: Path) -> dict[str, tuple[Path, int]]:
 
 def summary_row(record: dict) -> dict:
     """One row of ``summary.csv`` from one ``reports.jsonl`` record."""
-    row = {"id": record.get("id"), "left": record.get("left"), "right": record.get("right"), "status": record.get("status")}
+    row = {"id": record.get("id"), "left": record.get("left"), "right": record.get("right"),
+           "status": record.get("status")}
     report = record.get("report")
     if record.get("status") != "ok" or not isinstance(report, dict):
         return {**row, "error": record.get("error", "")}
@@ -683,7 +691,8 @@ def summary_row(record: dict) -> dict:
         row[key] = summary.get(key, "")
     facts = report.get("facts")
     if isinstance(facts, dict):
-        row["fact_conflicts"] = sum(v.get("conflicts", 0) for v in facts.get("summary", {}).values() if isinstance(v, dict))
+        row["fact_conflicts"] = sum(v.get("conflicts", 0) for v in facts.get("summary", {}).values()
+                                    if isinstance(v, dict))
     return {**row, "error": ""}
 
 
@@ -720,7 +729,7 @@ class PrefetchingEncoder:
     def prefetch(self, texts: Iterable[str]) -> None:
         unique = list(dict.fromkeys(t for t in texts if t not in self._memo))
         if unique:
-            self._memo.update(zip(unique, self._encode(unique)))
+            self._memo.update(zip(unique, self._encode(unique), strict=True))
 
     def forget(self) -> None:
         self._memo.clear()
@@ -729,7 +738,7 @@ class PrefetchingEncoder:
         texts = list(texts)
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
         if missing:
-            self._memo.update(zip(missing, self._encode(missing)))
+            self._memo.update(zip(missing, self._encode(missing), strict=True))
         if not texts:
             if self._memo:  # no need to load the model for the width
                 return np.zeros((0, next(iter(self._memo.values())).shape[0]), dtype=np.float32)

@@ -204,22 +204,33 @@ def _setting_option(f: dataclasses.Field):
 
 
 model_options = _stack(
-    click.option("--model", default=None, envvar="ALIGNER_MODEL", help="Sentence-transformers model: a hub name or a local folder. Default: the embedded multilingual-e5-small."),
-    click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION", help="Hub revision (commit, tag or branch) to pin."),
+    click.option("--model", default=None, envvar="ALIGNER_MODEL",
+                 help="Sentence-transformers model: a hub name or a local folder. "
+                      "Default: the embedded multilingual-e5-small."),
+    click.option("--model-revision", default=None, envvar="ALIGNER_MODEL_REVISION",
+                 help="Hub revision (commit, tag or branch) to pin."),
 )
 
 lang_options = _stack(
-    click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_LEFT_LANG", help="Language of the left text(s) (auto: from the script)."),
-    click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True, envvar="ALIGNER_RIGHT_LANG", help="Language of the right text(s) (auto: from the script)."),
+    click.option("--left-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True,
+                 envvar="ALIGNER_LEFT_LANG", help="Language of the left text(s) (auto: from the script)."),
+    click.option("--right-lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True,
+                 envvar="ALIGNER_RIGHT_LANG", help="Language of the right text(s) (auto: from the script)."),
 )
 
 # every alignment setting, from AlignParams: a new field is an option of every command that aligns
 alignment_options = _stack(*(_setting_option(f) for f in dataclasses.fields(AlignParams)))
 
 facts_and_framing_options = _stack(
-    click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS", help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in the text view; facts in json and tsv; fact_conflicts in a batch's summary.csv)."),
-    click.option("--framing/--no-framing", default=True, show_default=True, envvar="ALIGNER_FRAMING", help="Compare the words each side uses for one concept (a Framing section in the text view; framing in json and tsv)."),
-    click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_LEXICON", help="A framing lexicon (TOML) that extends the bundled one, or replaces it with 'replace = true' (see README)."),
+    click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS",
+                 help="Compare the numbers, dates, names and speakers of every pair (markers and a Facts section in "
+                      "the text view; facts in json and tsv; fact_conflicts in a batch's summary.csv)."),
+    click.option("--framing/--no-framing", default=True, show_default=True, envvar="ALIGNER_FRAMING",
+                 help="Compare the words each side uses for one concept (a Framing section in the text "
+                      "view; framing in json and tsv)."),
+    click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_LEXICON",
+                 help="A framing lexicon (TOML) that extends the bundled one, or replaces it with "
+                      "'replace = true' (see README)."),
 )
 
 
@@ -237,7 +248,8 @@ def settings_table_rows() -> list[str]:
 
 
 def _max_bytes_option(meaning: str):
-    return click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, envvar="ALIGNER_MAX_BYTES", help=meaning)
+    return click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
+                        envvar="ALIGNER_MAX_BYTES", help=meaning)
 
 
 def _take_settings(options: dict) -> AlignParams:
@@ -266,14 +278,22 @@ def _encoder(model: str | None, revision: str | None, *, cache_dir, use_cache: b
 
 
 cache_options = _stack(
-    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors [default: $XDG_CACHE_HOME/aligner]."),
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 envvar="ALIGNER_CACHE_DIR", help="Converted models and cached vectors "
+                                                  "[default: $XDG_CACHE_HOME/aligner]."),
     click.option("--no-cache", is_flag=True, envvar="ALIGNER_NO_CACHE", help="Do not read or write the vector cache."),
 )
 
 engine_options = _stack(
-    click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="local", show_default=True, envvar="ALIGNER_ENGINE", help='Where to encode: this process, or a Ray cluster (needs pip install "aligner[ray]"; see README, Scale out with Ray).'),
-    click.option("--address", default=None, envvar="ALIGNER_RAY_ADDRESS", help="With --engine ray: 'auto' or HOST:PORT of a running Ray head [default: start a local Ray instance for this command and stop it after]."),
-    click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS", help="local: threads for encoding [default: one per core]; ray: encoding actors, one CPU and model copy each [default: the cluster's CPUs less one]."),
+    click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="local", show_default=True,
+                 envvar="ALIGNER_ENGINE", help='Where to encode: this process, or a Ray cluster (needs pip install '
+                                               '"aligner[ray]"; see README, Scale out with Ray).'),
+    click.option("--address", default=None, envvar="ALIGNER_RAY_ADDRESS",
+                 help="With --engine ray: 'auto' or HOST:PORT of a running Ray head [default: start a local Ray "
+                      "instance for this command and stop it after]."),
+    click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="ALIGNER_WORKERS",
+                 help="local: threads for encoding [default: one per core]; ray: encoding actors, one CPU and model "
+                      "copy each [default: the cluster's CPUs less one]."),
 )
 
 
@@ -291,24 +311,37 @@ def main() -> None:
 @main.command()
 @click.argument("left", type=click.Path(path_type=Path))
 @click.argument("right", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, envvar="ALIGNER_FORMAT", help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), envvar="ALIGNER_OUTPUT", help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              envvar="ALIGNER_FORMAT", help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), envvar="ALIGNER_OUTPUT",
+              help="Write to this file instead of stdout.")
 @model_options
 @lang_options
 @alignment_options
 @cache_options
 @_max_bytes_option("Refuse input files larger than this.")
-@click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES", help="Show pair scores (text, diff and html views).")
-@click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR", help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
-@click.option("--bidi", type=click.Choice(BIDI_CHOICES), default="auto", show_default=True, envvar="ALIGNER_BIDI", help="Right-to-left text in the text view: app reorders each wrapped line for terminals without bidi; terminal keeps logical order; auto picks (see README).")
-@click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH", help="Width of the text view in columns; narrow views wrap, never crop, down to 20 (28 with --scores, more when fact markers widen the marker column) [default: the terminal's, else $COLUMNS, else 120].")
-@click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER", help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
-@click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True, envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
+@click.option("--scores/--no-scores", default=False, show_default=True, envvar="ALIGNER_SCORES",
+              help="Show pair scores (text, diff and html views).")
+@click.option("--color/--no-color", "color", default=None, envvar="ALIGNER_COLOR",
+              help="Colour the text and diff views [default: when stdout is a terminal and NO_COLOR is unset].")
+@click.option("--bidi", type=click.Choice(BIDI_CHOICES), default="auto", show_default=True, envvar="ALIGNER_BIDI",
+              help="Right-to-left text in the text view: app reorders each wrapped line for terminals without bidi; "
+                   "terminal keeps logical order; auto picks (see README).")
+@click.option("--width", type=click.IntRange(20, 1000), default=None, envvar="ALIGNER_WIDTH",
+              help="Width of the text view in columns; narrow views wrap, never crop, down to 20 (28 "
+                   "with --scores, more when fact markers widen the marker column) [default: the "
+                   "terminal's, else $COLUMNS, else 120].")
+@click.option("--pager/--no-pager", default=True, show_default=True, envvar="ALIGNER_PAGER",
+              help="Page long text/diff output through $PAGER or 'less -R' when stdout is a terminal.")
+@click.option("--partial-below", type=click.FloatRange(-1, 1), default=PARTIAL_BELOW, show_default=True,
+              envvar="ALIGNER_PARTIAL_BELOW", help="Show a pair as partial (~) when its score is below this.")
 @facts_and_framing_options
-@click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE", help="Exit 1 when some segment is only on one side (like diff).")
+@click.option("--exit-code", is_flag=True, envvar="ALIGNER_EXIT_CODE",
+              help="Exit 1 when some segment is only on one side (like diff).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or notes on stderr.")
 @_no_traceback
-def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang, cache_dir, no_cache, max_bytes, scores,
+def compare(left, right, fmt, output, model, model_revision, left_lang, right_lang,
+            cache_dir, no_cache, max_bytes, scores,
             color, bidi, width, pager, partial_below, facts, framing, lexicon, exit_code, quiet, **settings) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
     from corpora.readers import CorpusError
@@ -324,7 +357,8 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
         from .views.text import min_width
 
         if width < min_width(show_scores=scores):
-            raise UserError(_too_narrow(TooNarrow(width, min_width(show_scores=scores), _view_name(scores)), given=True))
+            raise UserError(_too_narrow(TooNarrow(width, min_width(show_scores=scores), _view_name(scores)),
+                                        given=True))
     try:
         with _Progress(not quiet) as progress:
             encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
@@ -495,15 +529,19 @@ class _BatchProgress:
 
 
 @main.command("batch")
-@click.argument("inputs", nargs=-1, required=True, metavar="MANIFEST | LEFT_DIR RIGHT_DIR", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), envvar="ALIGNER_BATCH_OUT", help="Folder for reports.jsonl and summary.csv (also where a re-run resumes).")
+@click.argument("inputs", nargs=-1, required=True, metavar="MANIFEST | LEFT_DIR RIGHT_DIR",
+                type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              envvar="ALIGNER_BATCH_OUT",
+              help="Folder for reports.jsonl and summary.csv (also where a re-run resumes).")
 @model_options
 @lang_options
 @alignment_options
 @facts_and_framing_options
 @cache_options
 @_max_bytes_option("Record input files larger than this as errors.")
-@click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS", help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
+@click.option("--batch-pairs", type=click.IntRange(1, 4096), default=None, envvar="ALIGNER_BATCH_PAIRS",
+              help="Pairs whose sentences are encoded in one call [default: 8; see README, Batch].")
 @engine_options
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or notes on stderr.")
 @_no_traceback
@@ -582,21 +620,34 @@ from .pairing import (  # noqa: E402
 @main.command("pair")
 @click.argument("left", type=click.Path(path_type=Path), metavar="LEFT_DIR|MANIFEST")
 @click.argument("right", type=click.Path(path_type=Path), metavar="RIGHT_DIR|MANIFEST")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_PAIR_OUT", help="Write the pairs as a CSV manifest (left,right,score; what 'aligner batch' reads) here [default: stdout].")
-@click.option("--threshold", type=float, default=DEFAULT_PAIR_THRESHOLD, show_default=True, envvar="ALIGNER_PAIR_THRESHOLD", help="Least (centred) cosine of two articles' vectors for a pair.")
-@click.option("--margin", type=float, default=DEFAULT_PAIR_MARGIN, show_default=True, envvar="ALIGNER_PAIR_MARGIN", help="Least margin (cosine minus the mean cosine of both articles' k nearest candidates).")
-@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_PAIR_K, show_default=True, envvar="ALIGNER_PAIR_K", help="Neighbours in the margin's neighbourhood.")
-@click.option("--date-window", type=click.IntRange(0), default=None, envvar="ALIGNER_DATE_WINDOW", help="Only pair articles at most this many days apart (when both dates are known).")
-@click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True, envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, ivf, hnsw, or auto (exact up to 10,000 articles a side, ivf above).")
-@click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True, envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded head of the text, or both (see README).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_PAIR_OUT",
+              help="Write the pairs as a CSV manifest (left,right,score; what 'aligner batch' "
+                   "reads) here [default: stdout].")
+@click.option("--threshold", type=float, default=DEFAULT_PAIR_THRESHOLD, show_default=True,
+              envvar="ALIGNER_PAIR_THRESHOLD", help="Least (centred) cosine of two articles' vectors for a pair.")
+@click.option("--margin", type=float, default=DEFAULT_PAIR_MARGIN, show_default=True, envvar="ALIGNER_PAIR_MARGIN",
+              help="Least margin (cosine minus the mean cosine of both articles' k nearest candidates).")
+@click.option("--k", type=click.IntRange(1, 64), default=DEFAULT_PAIR_K, show_default=True, envvar="ALIGNER_PAIR_K",
+              help="Neighbours in the margin's neighbourhood.")
+@click.option("--date-window", type=click.IntRange(0), default=None, envvar="ALIGNER_DATE_WINDOW",
+              help="Only pair articles at most this many days apart (when both dates are known).")
+@click.option("--index", type=click.Choice(PAIR_INDEXES), default="auto", show_default=True,
+              envvar="ALIGNER_PAIR_INDEX", help="FAISS index: exact, ivf, hnsw, or auto (exact up to 10,000 "
+                                                "articles a side, ivf above).")
+@click.option("--embedding", type=click.Choice(PAIR_EMBEDDINGS), default="both", show_default=True,
+              envvar="ALIGNER_PAIR_EMBEDDING", help="Article vector: the mean of its sentence vectors, the encoded "
+                                                    "head of the text, or both (see README).")
 @model_options
 @cache_options
 @_max_bytes_option("Skip (and report) article files larger than this.")
 @engine_options
-@click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE", help="List the articles left without a counterpart.")
-@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bars or summary on stderr (skipped files are still reported).")
+@click.option("-v", "--verbose", is_flag=True, envvar="ALIGNER_VERBOSE",
+              help="List the articles left without a counterpart.")
+@click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET",
+              help="No progress bars or summary on stderr (skipped files are still reported).")
 @_no_traceback
-def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model, model_revision, cache_dir, no_cache,
+def pair(left, right, out, threshold, margin, k, date_window, index, embedding, model,
+         model_revision, cache_dir, no_cache,
          max_bytes, engine, address, workers, verbose, quiet) -> None:
     """Find which LEFT article covers the same event as which RIGHT article.
 
@@ -622,7 +673,8 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                 _note(model, model_revision, quiet)
                 with DocumentEmbedder(address=address, workers=workers, model=model, model_revision=model_revision,
                                       cache_dir=cache_dir, use_cache=not no_cache) as embed:
-                    result = pair_articles(left_refs, right_refs, encoder=None, embed=embed, progress=progress, **options)
+                    result = pair_articles(left_refs, right_refs, encoder=None,
+                                           embed=embed, progress=progress, **options)
             else:
                 encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
                                    convert_progress=progress, quiet=quiet)
@@ -637,7 +689,7 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     for _path, reason in result.skipped:
         _say(f"aligner: skipped {reason}")
     skipped = {p for p, _ in result.skipped}
-    for role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
+    for _role, source, refs in (("left", left, left_refs), ("right", right, right_refs)):
         if all(r.path in skipped for r in refs):
             raise UserError(f"{source}: no readable article ({len(refs)} skipped)")
     buffer = io.StringIO()
@@ -659,8 +711,10 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
 
 @main.command("report")
 @click.argument("batch_out", type=click.Path(path_type=Path), metavar="OUT")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="ALIGNER_REPORT_OUTPUT", help="Write the page here [default: OUT/report.html].")
-@click.option("--by", default=None, envvar="ALIGNER_REPORT_BY", help="Group the pairs by this metadata column of the manifest (e.g. outlet, topic).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="ALIGNER_REPORT_OUTPUT", help="Write the page here [default: OUT/report.html].")
+@click.option("--by", default=None, envvar="ALIGNER_REPORT_BY",
+              help="Group the pairs by this metadata column of the manifest (e.g. outlet, topic).")
 @click.option("-q", "--quiet", is_flag=True, envvar="ALIGNER_QUIET", help="No progress bar or note on stderr.")
 @_no_traceback
 def report(batch_out, output, by, quiet) -> None:
@@ -673,7 +727,8 @@ def report(batch_out, output, by, quiet) -> None:
 
     try:
         with _Progress(not quiet) as progress:
-            summary = summarise_batch(batch_out, by=by, progress=lambda done, total: progress("reading reports", done, total))
+            summary = summarise_batch(batch_out, by=by,
+                                      progress=lambda done, total: progress("reading reports", done, total))
             page = render_corpus_html(summary)
     except CorpusReportError as err:
         raise UserError(str(err)) from None

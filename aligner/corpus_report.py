@@ -61,7 +61,8 @@ class Group:
     one_sided_count: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
     conflicts: Counter = field(default_factory=Counter)
     conflict_examples: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=lambda: defaultdict(list))
-    terms: dict[str, Counter] = field(default_factory=lambda: {"left": Counter(), "right": Counter()})  # (concept, register)
+    # (concept, register)
+    terms: dict[str, Counter] = field(default_factory=lambda: {"left": Counter(), "right": Counter()})
     differences: Counter = field(default_factory=Counter)  # concept -> pairs whose documents differ on it
 
     def mean_coverage(self, side: str) -> float:
@@ -149,7 +150,8 @@ def _add_report(group: Group, pair: str, report: dict) -> None:
         group.one_sided_count[side] += len(only)
         for i in only:
             seg = segments[i]
-            item = OneSided(1.0 - float(seg.get("coverage", 0.0)), pair, side, i, seg["text"][:400], report[side].get("path") or "")
+            item = OneSided(1.0 - float(seg.get("coverage", 0.0)), pair, side, i, seg["text"][:400],
+                            report[side].get("path") or "")
             heap = group.one_sided[side]
             (heapq.heappush if len(heap) < EXAMPLES else heapq.heappushpop)(heap, item)
     _add_facts(group, pair, report.get("facts"))
@@ -179,14 +181,18 @@ def _add_framing(group: Group, framing: dict | None) -> None:
 # ------------------------------------------------------------------------------------------ page
 
 CSS = """
-body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Tahoma, Arial, sans-serif; margin: 1.5em; color: #1d1d1f; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; } h3 { font-size: 1.05em; }
-table { border-collapse: collapse; margin: .5em 0; } td, th { border: 1px solid #ccc; padding: .25em .5em; text-align: start; vertical-align: top; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Tahoma, Arial, sans-serif; margin: 1.5em; \
+color: #1d1d1f; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; } \
+h3 { font-size: 1.05em; }
+table { border-collapse: collapse; margin: .5em 0; } \
+td, th { border: 1px solid #ccc; padding: .25em .5em; text-align: start; vertical-align: top; }
 td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
 .seg { max-width: 40em; } .dim { color: #666; } code { font-size: .85em; word-break: break-all; }
 figure { margin: .5em 0; } figure svg { max-width: 100%; height: auto; }
 .note { color: #9a3412; }
-@media print { body { margin: 0; font-size: 10pt; } h2 { break-before: auto; } table, figure { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
+@media print { body { margin: 0; font-size: 10pt; } h2 { break-before: auto; } \
+table, figure { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
 """
 
 
@@ -219,8 +225,10 @@ def render_corpus_html(summary: CorpusSummary) -> str:
     out += ["<h2>Coverage</h2>",
             "<p>Share of each side's text that is in a pair with the other side, per pair.</p>",
             _coverage_table(S),
-            f"<figure>{histogram_svg(S.groups, 'left', BINS)}<figcaption>left: share of its text the right covers</figcaption></figure>",
-            f"<figure>{histogram_svg(S.groups, 'right', BINS)}<figcaption>right: share of its text the left covers</figcaption></figure>"]
+            f"<figure>{histogram_svg(S.groups, 'left', BINS)}"
+            "<figcaption>left: share of its text the right covers</figcaption></figure>",
+            f"<figure>{histogram_svg(S.groups, 'right', BINS)}"
+            "<figcaption>right: share of its text the left covers</figcaption></figure>"]
     out += ["<h2>What each side leaves out</h2>",
             "<p>The one-sided segments the aligner is surest the other article does not say (lowest coverage), "
             f"at most {EXAMPLES} per group and side.</p>"]
@@ -231,7 +239,8 @@ def render_corpus_html(summary: CorpusSummary) -> str:
             out.append(f"<p>only {side}: {g.one_sided_count[side]} segment(s) in {g.pairs} pair(s)</p>")
             if items:
                 out.append("<table><tr><th>pair</th><th>segment</th><th class=\"n\">not covered</th><th>text</th></tr>")
-                out += [f'<tr><td><a href="{_e(Path(x.path).as_uri() if Path(x.path).is_absolute() else x.path)}">{_e(x.pair)}</a></td>'
+                out += [f'<tr><td><a href="{_e(Path(x.path).as_uri() if Path(x.path).is_absolute() else x.path)}">'
+                        f'{_e(x.pair)}</a></td>'
                         f'<td class="n">[{x.segment}]</td><td class="n">{x.missing:.2f}</td>'
                         f'<td class="seg" lang="{_e(lang)}"{_dir(lang)}>{_e(x.text)}</td></tr>' for x in items]
                 out.append("</table>")
@@ -241,12 +250,14 @@ def render_corpus_html(summary: CorpusSummary) -> str:
             "and the pairs whose articles name a concept in different registers.</p>",
             _terms_table(S)]
     if any(g.terms["left"] or g.terms["right"] for g in S.groups.values()):
-        out.append(f"<figure>{bar_svg(S.groups, REGISTERS)}<figcaption>mentions per register, left and right, per group</figcaption></figure>")
+        out.append(f"<figure>{bar_svg(S.groups, REGISTERS)}"
+                   "<figcaption>mentions per register, left and right, per group</figcaption></figure>")
     out += ["<h2>Run</h2>", "<table><tr><th>signature</th><th class=\"n\">pairs</th></tr>"]
     out += [f'<tr><td><code>{_e(sig)}</code></td><td class="n">{n}</td></tr>' for sig, n in S.signatures.most_common()]
     out.append("</table>")
     if S.settings:
-        out.append("<table>" + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in S.settings.items()) + "</table>")
+        out.append("<table>" + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>"
+                                       for k, v in S.settings.items()) + "</table>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
@@ -257,8 +268,10 @@ def _coverage_table(S: CorpusSummary) -> str:
             "<th class=\"n\">one-sided left</th><th class=\"n\">one-sided right</th></tr>"]
     for g in S.groups.values():
         rows.append(f"<tr><td>{_e(g.name)}</td><td class=\"n\">{g.pairs}</td><td class=\"n\">{g.errors}</td>"
-                    f"<td class=\"n\">{g.mean_coverage('left'):.0%}</td><td class=\"n\">{g.mean_coverage('right'):.0%}</td>"
-                    f"<td class=\"n\">{g.one_sided_count['left']}</td><td class=\"n\">{g.one_sided_count['right']}</td></tr>")
+                    f"<td class=\"n\">{g.mean_coverage('left'):.0%}</td>"
+                    f"<td class=\"n\">{g.mean_coverage('right'):.0%}</td>"
+                    f"<td class=\"n\">{g.one_sided_count['left']}</td>"
+                    f"<td class=\"n\">{g.one_sided_count['right']}</td></tr>")
     return "\n".join(rows) + "</table>"
 
 
@@ -283,12 +296,14 @@ def _terms_table(S: CorpusSummary) -> str:
     concepts = sorted({c for g in S.groups.values() for side in ("left", "right") for c, _ in g.terms[side]})
     if not concepts:
         return "<p>No term of the lexicon was found.</p>"
-    head = "".join(f'<th class="n">left {r}</th>' for r in REGISTERS) + "".join(f'<th class="n">right {r}</th>' for r in REGISTERS)
+    head = ("".join(f'<th class="n">left {r}</th>' for r in REGISTERS)
+            + "".join(f'<th class="n">right {r}</th>' for r in REGISTERS))
     rows = [f"<table><tr><th>group</th><th>concept</th>{head}<th class=\"n\">pairs differing</th></tr>"]
     for g in S.groups.values():
         for c in concepts:
             counts = [g.terms[side][(c, r)] for side in ("left", "right") for r in REGISTERS]
             if any(counts):
-                rows.append(f"<tr><td>{_e(g.name)}</td><td>{_e(c)}</td>" + "".join(f'<td class="n">{n or ""}</td>' for n in counts)
+                rows.append(f"<tr><td>{_e(g.name)}</td><td>{_e(c)}</td>"
+                            + "".join(f'<td class="n">{n or ""}</td>' for n in counts)
                             + f'<td class="n">{g.differences[c] or ""}</td></tr>')
     return "\n".join(rows) + "</table>"

@@ -49,7 +49,8 @@ import numpy as np
 
 FEATURES = ("cosine", "margin", "standing", "lead", "lexical", "headline")
 # Fit by `python -m benchmarks.calibrate` on the news dev split; see that module.
-WEIGHTS = {"bias": -0.89, "cosine": 2.57, "margin": 4.84, "standing": 0.02, "lead": 8.33, "lexical": 3.52, "headline": 4.12}
+WEIGHTS = {"bias": -0.89, "cosine": 2.57, "margin": 4.84, "standing": 0.02, "lead": 8.33,
+           "lexical": 3.52, "headline": 4.12}
 ONLY_BELOW = 0.93
 
 
@@ -114,4 +115,4 @@ def segment_coverage(
     if m == 0:
         return [SegmentCoverage(0.0, ()) for _ in range(n)]
     features, best = coverage_features(cos, margin, lexical)
-    return [SegmentCoverage(float(p), (int(b),)) for p, b in zip(probability(features, weights), best)]
+    return [SegmentCoverage(float(p), (int(b),)) for p, b in zip(probability(features, weights), best, strict=True)]

@@ -142,7 +142,8 @@ def list_articles(source: str | Path) -> list[ArticleRef]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise CorpusError(str(source), f"cannot read manifest: {getattr(err, 'strerror', None) or err}") from None
-    rows = _jsonl_rows(text, str(source)) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(text, str(source))
+    rows = (_jsonl_rows(text, str(source)) if path.suffix.lower() in (".jsonl", ".ndjson")
+            else _csv_rows(text, str(source)))
     refs = []
     for line, row in rows:
         value = (row.get("path") or "").strip()
@@ -167,7 +168,7 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        get = lambda col: values[col] if col is not None and col < len(values) else None  # noqa: E731
+        get = lambda col, values=values: values[col] if col is not None and col < len(values) else None  # noqa: E731
         rows.append((line, {"path": get(path_col), "date": get(date_col)}))
     return rows
 
@@ -209,7 +210,8 @@ def _date_in_name(name: str) -> dt.date | None:
 # -- vectors -----------------------------------------------------------------------------------
 
 
-def document_vectors(texts: Sequence[str | Document], *, encoder, embedding: str = "both", progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+def document_vectors(texts: Sequence[str | Document], *, encoder, embedding: str = "both",
+                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """One L2-normalised float32 vector per article (a text, or a :class:`Document` already prepared)."""
     if embedding not in EMBEDDINGS:
         raise ValueError(f"unknown embedding {embedding!r}; choose from {', '.join(EMBEDDINGS)}")
@@ -221,7 +223,8 @@ def document_vectors(texts: Sequence[str | Document], *, encoder, embedding: str
             pieces = [model_texts(doc) for doc in chunk]
             flat = encoder.encode([p for doc in pieces for p in doc])
             bounds = np.cumsum([0] + [len(doc) for doc in pieces])
-            parts.append(_normalise(np.stack([flat[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])])))
+            parts.append(_normalise(np.stack([flat[a:b].mean(axis=0)
+                                              for a, b in zip(bounds[:-1], bounds[1:], strict=True)])))
         if embedding in ("head", "both"):
             parts.append(encoder.encode([model_text(doc.text[:HEAD_CHARS]) for doc in chunk]))
         out.append(np.hstack(parts))
@@ -299,7 +302,8 @@ def _days(dates: Sequence[dt.date | None] | None, n: int) -> np.ndarray:
     return np.array([d.toordinal() if d is not None else np.nan for d in dates], dtype=np.float64)
 
 
-def _search_both(left: np.ndarray, right: np.ndarray, window: int | None, k: int, method: str) -> tuple[Neighbours, Neighbours]:
+def _search_both(left: np.ndarray, right: np.ndarray, window: int | None, k: int,
+                 method: str) -> tuple[Neighbours, Neighbours]:
     """The candidates of every left article among the right ones and vice versa.
 
     IVF trains one set of coarse centroids on both sides (one k-means instead of two). An
@@ -452,7 +456,8 @@ def pair_articles(
             prepared.append(article)
         stage = f"encoding {role}"
         report = (lambda done, total, stage=stage: progress(stage, done, total)) if progress else None
-        vectors = (embed or document_vectors)(prepared, encoder=encoder, embedding=embedding, progress=report) if prepared else np.zeros((0, 1), np.float32)
+        vectors = (embed or document_vectors)(prepared, encoder=encoder, embedding=embedding,
+                                              progress=report) if prepared else np.zeros((0, 1), np.float32)
         sides[role] = (refs, vectors)
     (lrefs, lvecs), (rrefs, rvecs) = sides["left"], sides["right"]
     method = choose_index(len(lrefs), len(rrefs), index)

@@ -45,7 +45,8 @@ class Document:
     segments: list[Segment]
 
 
-def prepare(text: str, *, path: str | None = None, encoding: str = "utf-8", lang: str | None = None, role: str = "left") -> Document:
+def prepare(text: str, *, path: str | None = None, encoding: str = "utf-8", lang: str | None = None,
+            role: str = "left") -> Document:
     """Decide the language and split ``text`` into segments."""
     arabic_script = script_profile(text).arabic_script_share >= 0.5
     if lang in (None, "", "auto"):
@@ -54,7 +55,8 @@ def prepare(text: str, *, path: str | None = None, encoding: str = "utf-8", lang
             lang = "ar"  # Arabic script without Persian evidence: Arabic rules fit best
     elif lang in LANG_NAMES and not arabic_script:
         raise LanguageError(
-            path or role, f"declared {LANG_NAMES[lang]} (--{role}-lang {lang}) but most of its letters are not Arabic script"
+            path or role, f"declared {LANG_NAMES[lang]} (--{role}-lang {lang}) but most of its "
+                          "letters are not Arabic script"
         )
     segments = segment(text, lang=lang)
     if not segments:
@@ -129,7 +131,8 @@ def compare_documents(
     lengths = ([len(t) for t in texts["left"]], [len(t) for t in texts["right"]])
     lexical = lexical_similarity([s.text for s in left_doc.segments], [s.text for s in right_doc.segments])
     # the facts are extracted once: the aligner takes the figures both articles state, the fact layer the rest
-    fact_docs = (extract_document(left_doc.segments, left_doc.lang), extract_document(right_doc.segments, right_doc.lang))
+    fact_docs = (extract_document(left_doc.segments, left_doc.lang),
+                 extract_document(right_doc.segments, right_doc.lang))
     shared, apart = _evidence(fact_docs[0].facts, fact_docs[1].facts, len(left_doc.segments), len(right_doc.segments))
     alignment = align(
         vectors["left"], vectors["right"], params=params, span_encoder=span_encoder, lengths=lengths, lexical=lexical,
@@ -167,7 +170,8 @@ def compare_documents(
     )
 
 
-def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, **options) -> Report:
+def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  **options) -> Report:
     """:func:`compare` on two files; raises :class:`CorpusError` for unusable input."""
     left = read_article(left_path, max_bytes=max_bytes)
     right = read_article(right_path, max_bytes=max_bytes)
@@ -182,11 +186,13 @@ def compare_files(left_path: str | Path, right_path: str | Path, *, max_bytes: i
     )
 
 
-def fact_evidence(left: Sequence[str], right: Sequence[str], *, left_lang: str, right_lang: str) -> tuple[np.ndarray, np.ndarray]:
+def fact_evidence(left: Sequence[str], right: Sequence[str], *, left_lang: str,
+                  right_lang: str) -> tuple[np.ndarray, np.ndarray]:
     """Two (n, m) boolean matrices over left texts i and right texts j: where they state the same specific figure,
     and where they date what they say in different years (what :func:`aligner.align.align` takes as ``shared``
     and ``apart``; see :mod:`aligner.facts.shared`)."""
-    docs = [extract_document(line_segments(texts), lang).facts for texts, lang in ((left, left_lang), (right, right_lang))]
+    docs = [extract_document(line_segments(texts), lang).facts
+            for texts, lang in ((left, left_lang), (right, right_lang))]
     return _evidence(docs[0], docs[1], len(left), len(right))
 
 

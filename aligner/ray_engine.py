@@ -135,7 +135,8 @@ def _reachable(address: str, given: str) -> None:
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
     except OSError as err:
-        raise RayEngineError(f"--address {given}: cannot reach a Ray head at {address} ({err.strerror or err})") from None
+        raise RayEngineError(
+            f"--address {given}: cannot reach a Ray head at {address} ({err.strerror or err})") from None
 
 
 def _first(err: BaseException) -> str:
@@ -150,7 +151,8 @@ def connected(address: str | None) -> Iterator[object]:
     if ray.is_initialized():  # a Python caller connected already: use that, leave it connected
         yield ray
         return
-    options = {"namespace": f"aligner-{uuid.uuid4().hex[:12]}", "logging_level": logging.WARNING, "log_to_driver": False}
+    options = {"namespace": f"aligner-{uuid.uuid4().hex[:12]}", "logging_level": logging.WARNING,
+               "log_to_driver": False}
     if address is None:  # "local": a new instance, even when this machine runs another one
         address, options["include_dashboard"] = "local", False
     try:
@@ -270,8 +272,11 @@ def default_workers(ray) -> int:
     return max(1, cpus // WORKER_CPUS - 1)
 
 
-def _read_group(jobs: list[Job], settings: PairSettings) -> tuple[tuple[list[PairOutcome], list[tuple[int, str]]], list[Prepared]]:
-    """A Ray task: error records and the (index, hash) of each readable pair for the driver, prepared pairs for the object store.
+def _read_group(
+    jobs: list[Job], settings: PairSettings
+) -> tuple[tuple[list[PairOutcome], list[tuple[int, str]]], list[Prepared]]:
+    """A Ray task: error records and the (index, hash) of each readable pair for the driver, prepared pairs for the
+    object store.
 
     Whether a hash is done already is the driver's question (a set of 10^6 hashes is not
     worth shipping to every task); skipped pairs cost a segmentation here, no encoding.
@@ -419,7 +424,8 @@ class DocumentEmbedder:
     """
 
     def __init__(self, *, address: str | None = None, workers: int | None = None, model: str | None = None,
-                 model_revision: str | None = None, cache_dir: str | Path | None = None, use_cache: bool = True) -> None:
+                 model_revision: str | None = None, cache_dir: str | Path | None = None,
+                 use_cache: bool = True) -> None:
         import_ray()
         self.address = address
         self.workers = workers

@@ -121,7 +121,7 @@ class Report:
 def _with_coverage(side: dict, coverage: list) -> dict:
     """Each segment's ``coverage`` and ``best`` counterparts (see :mod:`aligner.coverage`), when scored."""
     if coverage:
-        for seg, c in zip(side["segments"], coverage):
+        for seg, c in zip(side["segments"], coverage, strict=True):
             seg.update(c.to_dict())
     return side
 

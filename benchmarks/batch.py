@@ -50,7 +50,8 @@ def timed(label: str, **kwargs) -> float:
     seconds = time.perf_counter() - start
     assert result.failed == 0, result
     total = result.total
-    print(f"{label:<44} {seconds:7.2f} s  {total / seconds:6.2f} pairs/s  (done {result.done}, skipped {result.skipped})", flush=True)
+    print(f"{label:<44} {seconds:7.2f} s  {total / seconds:6.2f} pairs/s  (done {result.done}, skipped "
+          f"{result.skipped})", flush=True)
     return seconds
 
 
@@ -70,7 +71,8 @@ def main() -> None:
         print(f"{args.pairs} pairs, {sentences} lines in all ({args.verses - 2} verses a side)")
         cold = Encoder(use_cache=False)
         cold.encode(["warm-up"] * 4)  # load the model before timing
-        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {cold.identity} on {cold.runtime}")
+        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+              f"{cold.identity} on {cold.runtime}")
         groups = [int(g) for g in args.groups.split(",")]
         threads = [None] + [int(t) for t in args.threads.split(",") if t]
         for rep in range(args.repeat):
@@ -85,7 +87,8 @@ def main() -> None:
         warm = Encoder(cache_dir=cache)
         timed("vector cache empty (fills it)", manifest_or_dirs=manifest, out_dir=tmp / "warm-1", encoder=warm)
         timed("vector cache full, fresh output folder", manifest_or_dirs=manifest, out_dir=tmp / "warm-2", encoder=warm)
-        timed("re-run into the same folder (all skipped)", manifest_or_dirs=manifest, out_dir=tmp / "warm-2", encoder=warm)
+        timed("re-run into the same folder (all skipped)", manifest_or_dirs=manifest,
+              out_dir=tmp / "warm-2", encoder=warm)
 
 
 if __name__ == "__main__":

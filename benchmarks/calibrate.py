@@ -125,7 +125,7 @@ def fit_logistic(sets: Sequence[Examples], *, l2: float = L2, iterations: int = 
             break
     raw = w[1:] / sd  # back to the signals' own scale
     weights = {"bias": float(w[0] - raw @ mean)}
-    weights.update({name: float(v) for name, v in zip(FEATURES, raw)})
+    weights.update({name: float(v) for name, v in zip(FEATURES, raw, strict=True)})
     return {k: round(v, DIGITS) for k, v in weights.items()}
 
 
@@ -160,9 +160,11 @@ def sample_one_sided_as_gold(encoder: Encoder, params: AlignParams) -> bool:
     """Whether the bundled sample's one-sided segments are exactly the gold's (each holds one gold snippet)."""
     from aligner.pipeline import compare_files
 
-    report = compare_files(SAMPLES / "ar.txt", SAMPLES / "fa.txt", encoder=encoder, facts=False, **dataclasses.asdict(params))
+    report = compare_files(SAMPLES / "ar.txt", SAMPLES / "fa.txt", encoder=encoder,
+                           facts=False, **dataclasses.asdict(params))
     gold = json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8"))
-    for side, only, snippets in ((report.left, report.left_only, gold["ar_only"]), (report.right, report.right_only, gold["fa_only"])):
+    for side, only, snippets in ((report.left, report.left_only, gold["ar_only"]),
+                                 (report.right, report.right_only, gold["fa_only"])):
         texts = [side.segments[i].text for i in only]
         if sorted(sum(snippet in t for t in texts) for snippet in snippets) != [1] * len(snippets):
             return False
@@ -182,7 +184,7 @@ class Point:
 
     def worst_loss(self, reference: dict[str, tuple[float, ...]]) -> float:
         losses = [ref - now for name, now_scores in self.translation.items() if name in reference
-                  for ref, now in zip(reference[name], now_scores)]
+                  for ref, now in zip(reference[name], now_scores, strict=True)]
         return max(losses, default=0.0)
 
 
@@ -207,7 +209,8 @@ def curve(weights: dict[str, float], encoder: Encoder, translation_dev: dict[str
 
 
 def choose(points: Sequence[Point], reference: dict[str, tuple[float, ...]], beta: float = BETA) -> Point:
-    """The best news F-beta among the points within tolerance on translations and right on the sample; else the least loss."""
+    """The best news F-beta among the points within tolerance on translations and right on the sample; else the
+    least loss."""
     allowed = [p for p in points if p.worst_loss(reference) <= TOLERANCE and p.sample_right]
     if not allowed:
         return min(points, key=lambda p: p.worst_loss(reference))
@@ -223,7 +226,9 @@ class Calibration:
     examples: dict[str, tuple[int, int]]  # set -> (segments, one-sided)
 
 
-def dev_data(encoder: Encoder, *, cache_dir: str | None = None) -> tuple[dict[str, Examples], dict[str, list[quality.Embedded]], dict[str, str]]:
+def dev_data(
+    encoder: Encoder, *, cache_dir: str | None = None
+) -> tuple[dict[str, Examples], dict[str, list[quality.Embedded]], dict[str, str]]:
     """The fit's examples per set, every translation dev set embedded (for the curve), and the sources skipped."""
     params = AlignParams()
     prepared = [news.prepare_pair(p) for p in news.load_news() if p.split == "dev"]

@@ -138,9 +138,11 @@ def _quran_units(raw: bytes) -> list[Unit]:
         entries = json.loads(raw)
         pairs = [(e[QURAN_AR_KEY], e[QURAN_FA_KEY]) for e in entries]
     except (ValueError, TypeError, KeyError) as err:
-        raise SourceUnavailable("quran", f"{QURAN_MEMBER} in {QURAN_PACKAGE} is not the expected JSON: {err!r}") from err
+        raise SourceUnavailable("quran",
+                                f"{QURAN_MEMBER} in {QURAN_PACKAGE} is not the expected JSON: {err!r}") from err
     if len(pairs) != sum(QURAN_SURAH_LENGTHS):
-        raise SourceUnavailable("quran", f"{QURAN_MEMBER} has {len(pairs)} entries, expected {sum(QURAN_SURAH_LENGTHS)}")
+        raise SourceUnavailable("quran",
+                                f"{QURAN_MEMBER} has {len(pairs)} entries, expected {sum(QURAN_SURAH_LENGTHS)}")
     basmala = pairs[0][0].strip()
     units: list[Unit] = []
     it = iter(pairs)
@@ -235,9 +237,11 @@ class Declaration:
 def udhr_units(ar: Declaration, fa: Declaration) -> list[Unit]:
     """Pair the two declarations' paragraphs as described in :func:`load_udhr`."""
     if len(ar.articles) != 30 or len(fa.articles) != 30:
-        raise SourceUnavailable("udhr", f"expected 30 articles, found {len(ar.articles)} Arabic and {len(fa.articles)} Persian")
+        raise SourceUnavailable("udhr", f"expected 30 articles, found {len(ar.articles)} Arabic and "
+                                        f"{len(fa.articles)} Persian")
     return _preamble_units(ar.preamble, fa.preamble) + [
-        unit for number, (a, f) in enumerate(zip(ar.articles, fa.articles), start=1) for unit in _article_units(number, a, f)
+        unit for number, (a, f) in enumerate(zip(ar.articles, fa.articles, strict=True), start=1)
+        for unit in _article_units(number, a, f)
     ]
 
 
@@ -246,11 +250,13 @@ def _preamble_units(ar: list[str], fa: list[str]) -> list[Unit]:
     fa_whereas, fa_rest = _split_whereas(fa, _FA_WHEREAS)
     numbers = [n for n in range(1, _ENGLISH_WHEREAS + 1) if n != _MISSING_IN_ARABIC]
     if len(fa_whereas) != _ENGLISH_WHEREAS or _FA_FRIENDLY_RELATIONS not in fa_whereas[_MISSING_IN_ARABIC - 1]:
-        raise SourceUnavailable("udhr", f"Persian preamble: expected 7 whereas paragraphs, the 4th on friendly relations; found {len(fa_whereas)}")
+        raise SourceUnavailable("udhr", "Persian preamble: expected 7 whereas paragraphs, the 4th on friendly "
+                                        f"relations; found {len(fa_whereas)}")
     if len(ar_whereas) != len(numbers) or not ar_rest or not fa_rest:
-        raise SourceUnavailable("udhr", f"Arabic preamble: expected 6 whereas paragraphs and a proclamation; found {len(ar_whereas)} and {len(ar_rest)}")
+        raise SourceUnavailable("udhr", "Arabic preamble: expected 6 whereas paragraphs and a proclamation; found "
+                                        f"{len(ar_whereas)} and {len(ar_rest)}")
     fa_kept = [p for n, p in enumerate(fa_whereas, start=1) if n != _MISSING_IN_ARABIC]
-    units = [Unit(f"preamble-{n}", a, f) for n, a, f in zip(numbers, ar_whereas, fa_kept)]
+    units = [Unit(f"preamble-{n}", a, f) for n, a, f in zip(numbers, ar_whereas, fa_kept, strict=True)]
     units.append(Unit("proclamation", " ".join(ar_rest), " ".join(fa_rest)))
     return units
 
@@ -269,7 +275,7 @@ def _article_units(number: int, ar: list[str], fa: list[str]) -> list[Unit]:
     if len(ar) == 1 and len(fa) == 1:
         return [Unit(f"art-{number}", ar[0], fa[0])]
     if len(ar) == len(fa):
-        return [Unit(f"art-{number}.{k}", a, f) for k, (a, f) in enumerate(zip(ar, fa), start=1)]
+        return [Unit(f"art-{number}.{k}", a, f) for k, (a, f) in enumerate(zip(ar, fa, strict=True), start=1)]
     return [Unit(f"art-{number}", " ".join(ar), " ".join(fa))]
 
 
@@ -363,7 +369,8 @@ def load_firefox(cache_dir: str | Path | None = None) -> list[list[Unit]]:
     if units is None:
         (ar_version, ar_pack), (fa_version, fa_pack) = (_fetch_language_pack(pkg) for pkg in FIREFOX_PACKAGES)
         if ar_version != fa_version:
-            raise SourceUnavailable("firefox", f"language packs of different versions: ar {ar_version}, fa {fa_version}")
+            raise SourceUnavailable("firefox",
+                                    f"language packs of different versions: ar {ar_version}, fa {fa_version}")
         units = firefox_units(_pack_messages(ar_pack, "ar"), _pack_messages(fa_pack, "fa"))
         _write_cache(path, f"firefox-esr-l10n {ar_version}", units)
     runs: dict[str, list[Unit]] = {}

@@ -77,7 +77,8 @@ def score(cases: list[dict]) -> dict:
             else:
                 errors.append((case["id"], "extra", p))
                 if p[1] == "conflict" and any(
-                    g["status"] == "shared" and g["kind"] == p[0] and _same_text(p[2], g["ar"]) and _same_text(p[3], g["fa"])
+                    g["status"] == "shared" and g["kind"] == p[0]
+                    and _same_text(p[2], g["ar"]) and _same_text(p[3], g["fa"])
                     for g in gold
                 ):
                     false_conflicts += 1
@@ -118,8 +119,10 @@ def _markdown(results: dict[str, dict]) -> str:
         lines += [f"## {split} ({r['cases']} cases)", "", "| kind | gold | predicted | correct | precision | recall |",
                   "|---|---:|---:|---:|---:|---:|"]
         for kind, s in {**r["kinds"], "all": r["all"]}.items():
-            lines.append(f"| {kind} | {s['gold']} | {s['pred']} | {s['tp']} | {s['precision']:.2f} | {s['recall']:.2f} |")
-        lines += ["", f"False conflicts where only script, digits, words or calendar differ: {r['false_conflicts']}.", ""]
+            lines.append(f"| {kind} | {s['gold']} | {s['pred']} | {s['tp']} | "
+                         f"{s['precision']:.2f} | {s['recall']:.2f} |")
+        lines += ["", f"False conflicts where only script, digits, words or calendar differ: {r['false_conflicts']}.",
+                  ""]
         if r["errors"]:
             lines += ["Errors (case, extra/missed, item):", ""]
             lines += [f"- {cid} {what}: {item}" for cid, what, item in r["errors"]]
@@ -131,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "test", "all"), default=None, help="one split only (default: each and all)")
+    ap.add_argument("--split", choices=("dev", "test", "all"), default=None,
+                    help="one split only (default: each and all)")
     ap.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.name}")
     ap.add_argument("--errors", action="store_true", help="list every wrong or missed item")
     args = ap.parse_args(argv)

@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     lexicon = load_lexicon()
     splits = SPLITS if args.split == "all" else (args.split,)
     out = ["# Framing lexicon: labelled sentence pairs", "",
-           f"Command: `python -m benchmarks.framing` — run {dt.date.today().isoformat()}; lexicon `{lexicon.version}`.", "",
+           f"Command: `python -m benchmarks.framing` — run {dt.date.today().isoformat()}; lexicon `{lexicon.version}`.",
+           "",
            "Data: `benchmarks/data/framing.jsonl` (see `benchmarks/data/make_framing.py`). Scoring: see "
            "`benchmarks/framing.py`.", ""]
     for split in splits:

@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +150,8 @@ def pair_problems(raw: object, *, stem: str | None = None) -> list[str]:
     """What is wrong with one pair file's content (empty when nothing is)."""
     if not isinstance(raw, dict):
         return ["the file is not a JSON object"]
-    missing = [k for k in ("id", "split", "topic", "cases", "ar", "fa", "strong", "partial", "ar_only", "fa_only", "facts")
+    missing = [k for k in ("id", "split", "topic", "cases", "ar", "fa", "strong", "partial",
+                           "ar_only", "fa_only", "facts")
                if k not in raw]
     if missing:
         return [f"missing keys {missing}"]
@@ -158,7 +159,8 @@ def pair_problems(raw: object, *, stem: str | None = None) -> list[str]:
     if not all(isinstance(raw[side], list) and all(isinstance(t, str) for t in raw[side]) for side in SIDES):
         return problems  # the rest needs the lines
     sizes = {side: len(raw[side]) for side in SIDES}
-    return problems + _pair_list_problems(raw, sizes) + _coverage_problems(raw, sizes) + _fact_problems(raw["facts"], raw)
+    return (problems + _pair_list_problems(raw, sizes) + _coverage_problems(raw, sizes)
+            + _fact_problems(raw["facts"], raw))
 
 
 def _header_problems(raw: dict, stem: str | None) -> list[str]:
@@ -472,7 +474,7 @@ class PreparedPair:
     right_lines: tuple[int, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def prepared_document(text: str, lang: str) -> Document:
     return prepare(text, lang=lang, role=ROLES[lang])
 
@@ -521,8 +523,8 @@ def encode_all(encoder: Encoder, prepared: Sequence[PreparedPair]) -> None:
         return
     texts = [[model_text(s.text) for s in d.segments] for d in docs]
     unique = sorted({t for doc in texts for t in doc})
-    vectors = dict(zip(unique, encoder.encode(unique)))
-    for d, doc_texts in zip(docs, texts):
+    vectors = dict(zip(unique, encoder.encode(unique), strict=True))
+    for d, doc_texts in zip(docs, texts, strict=True):
         _VECTORS[encoder.identity, d.text] = np.stack([vectors[t] for t in doc_texts])
 
 
@@ -544,7 +546,8 @@ class Method:
 
 def aligner_method(params: AlignParams) -> Method:
     defaults = AlignParams()
-    changed = {f.name: getattr(params, f.name) for f in fields(AlignParams) if getattr(params, f.name) != getattr(defaults, f.name)}
+    changed = {f.name: getattr(params, f.name) for f in fields(AlignParams)
+               if getattr(params, f.name) != getattr(defaults, f.name)}
     setting = ", ".join(f"{k}={v}" for k, v in changed.items()) or "defaults"
 
     def run(p: PreparedPair, encoder: Encoder) -> tuple[SegmentPairs, list[int], list[int]]:
@@ -561,7 +564,8 @@ def baseline_method(name: str, function: Callable, options: dict, tuned: bool) -
         return [(x.left, x.right) for x in result.pairs], list(result.left_only), list(result.right_only)
 
     values = ", ".join(f"{k}={v:g}" for k, v in options.items())
-    setting = f"tuned on quality dev (RESULTS.md): {values}" if tuned else "published defaults (no tuned value in RESULTS.md)"
+    setting = (f"tuned on quality dev (RESULTS.md): {values}" if tuned
+               else "published defaults (no tuned value in RESULTS.md)")
     return Method(f"{name} ({'tuned' if tuned else 'defaults'})", setting, run)
 
 
@@ -569,7 +573,8 @@ def tuned_options(method: str, results: Path = QUALITY_RESULTS) -> dict[str, flo
     """The one dev-tuned setting of ``method`` in the quality results' "(tuned)" rows; empty when none or several."""
     if not results.is_file():
         return {}
-    rows = re.findall(rf"^\| {re.escape(method)} \(tuned\) \|.*\| ([^|]*) \|\s*$", results.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(rf"^\| {re.escape(method)} \(tuned\) \|.*\| ([^|]*) \|\s*$",
+                      results.read_text(encoding="utf-8"), re.M)
     settings = {r.strip() for r in rows}
     if len(settings) != 1 or settings == {"defaults"}:
         return {}
@@ -648,7 +653,8 @@ def run_news(
     prepared = [prepare_pair(p) for p in load_news(folder) if p.split == split]
     encode_all(encoder, prepared)
     methods = methods_for(params) if baselines_too else [aligner_method(params)]
-    scored = tuple(MethodScores(m.name, m.setting, tuple(_run_pair(m, p, encoder, warm_up) for p in prepared)) for m in methods)
+    scored = tuple(MethodScores(m.name, m.setting, tuple(_run_pair(m, p, encoder, warm_up) for p in prepared))
+                   for m in methods)
     return NewsScores(split, encoder.identity, params.signature(), scored)
 
 
@@ -678,7 +684,7 @@ def coverage_ranking(split: str, *, params: AlignParams | None = None, encoder: 
         for side, lines, scores in (("ar", p.left_lines, report.alignment.left_coverage),
                                     ("fa", p.right_lines, report.alignment.right_coverage)):
             best: dict[int, float] = {}
-            for line, c in zip(lines, scores):
+            for line, c in zip(lines, scores, strict=True):
                 best[line] = max(best.get(line, 0.0), c.score)
             for line, score in best.items():
                 (missing if line in p.pair.only(side) else present).append(score)
@@ -712,7 +718,8 @@ def parse_settings(items: Sequence[str]) -> AlignParams:
 
 # -- output ----------------------------------------------------------------------------------
 
-COLUMNS = ("method", "pair P", "strong R", "pair R (all)", "ar-only P", "ar-only R", "fa-only P", "fa-only R", "line pairs")
+COLUMNS = ("method", "pair P", "strong R", "pair R (all)", "ar-only P", "ar-only R",
+           "fa-only P", "fa-only R", "line pairs")
 
 
 def score_cells(m: MethodScores) -> list[str]:
@@ -723,7 +730,8 @@ def score_cells(m: MethodScores) -> list[str]:
 
 def split_title(s: NewsScores) -> str:
     c = s.methods[0].counts if s.methods else LineCounts()
-    return (f"{s.split}: {s.pairs} pairs, {c.lines} lines · gold {c.strong} strong + {c.gold - c.strong} partial line pairs, "
+    return (f"{s.split}: {s.pairs} pairs, {c.lines} lines · gold {c.strong} strong + "
+            f"{c.gold - c.strong} partial line pairs, "
             f"{c.ar_only_gold} ar-only + {c.fa_only_gold} fa-only lines")
 
 
@@ -731,7 +739,8 @@ def timing_line(s: NewsScores) -> str:
     if not s.pairs:
         return ""
     ours = s.method("aligner")
-    return (f"aligner: compare_documents {ours.mean_seconds * 1000:.0f} ms per pair (mean of {s.pairs}, warm: vectors cached); "
+    return (f"aligner: compare_documents {ours.mean_seconds * 1000:.0f} ms per pair (mean of "
+            f"{s.pairs}, warm: vectors cached); "
             f"{ours.counts.accounted} of {ours.counts.lines} lines in a predicted pair or one-sided")
 
 
@@ -835,12 +844,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="an aligner parameter (a field of aligner.align.AlignParams), e.g. threshold=0.12; repeatable")
+                        help="an aligner parameter (a field of aligner.align.AlignParams), "
+                             "e.g. threshold=0.12; repeatable")
     parser.add_argument("--errors", action="store_true", help="list the aligner's false and missed one-sided lines")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where to write the tables (default: benchmarks/{RESULTS.name})")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help=f"where to write the tables (default: benchmarks/{RESULTS.name})")
     parser.add_argument("--no-write", action="store_true", help="do not write the tables to a file")
     parser.add_argument("--cache-dir", default=None, help="model and vector cache (default: $ALIGNER_CACHE_DIR or XDG)")
-    parser.add_argument("--check", action="store_true", help="validate the pair files and print their counts (no model)")
+    parser.add_argument("--check", action="store_true",
+                        help="validate the pair files and print their counts (no model)")
     args = parser.parse_args(argv)
     console = Console()
     try:

@@ -79,7 +79,8 @@ class Placed:
 
 def placed_facts(p: PreparedPair, facts: FactReport) -> dict[str, list[Placed]]:
     out: dict[str, list[Placed]] = {"ar": [], "fa": []}
-    for side, doc, lines, seg_lines in (("ar", p.left, p.pair.ar, p.left_lines), ("fa", p.right, p.pair.fa, p.right_lines)):
+    for side, _doc, lines, seg_lines in (("ar", p.left, p.pair.ar, p.left_lines),
+                                         ("fa", p.right, p.pair.fa, p.right_lines)):
         starts = _line_starts(lines)
         for f in facts.left if side == "ar" else facts.right:
             line = seg_lines[f.segment]
@@ -200,7 +201,8 @@ def _score_one_sided(pair: NewsPair, facts: FactReport, placed: dict[str, list[P
         if any(falls_on(f, q, kind="number") for f in predicted):
             c.one_sided_hit_gold += 1
         else:
-            c.errors.append(f"{pair.id} missed one-sided number {q.side} {q.line} {pair.lines(q.side)[q.line][q.start:q.end]}")
+            c.errors.append(f"{pair.id} missed one-sided number {q.side} {q.line} "
+                            f"{pair.lines(q.side)[q.line][q.start:q.end]}")
     for f in predicted:
         if any(falls_on(f, q, kind="number") for q in quotes):
             c.one_sided_right += 1
@@ -215,11 +217,14 @@ def _ratio(a: int, b: int) -> float:
 def rows(c: Counts, pairs: int) -> list[tuple[str, str, str]]:
     """(measure, value, counts) rows of one split's table."""
     return [
-        ("conflicts found", f"{_ratio(c.conflicts_found, c.conflicts_gold):.2f}", f"{c.conflicts_found} / {c.conflicts_gold}"),
+        ("conflicts found", f"{_ratio(c.conflicts_found, c.conflicts_gold):.2f}",
+         f"{c.conflicts_found} / {c.conflicts_gold}"),
         ("false conflicts per 10 pairs", f"{10 * c.false_conflicts / max(pairs, 1):.1f}",
          f"{c.false_conflicts} in {pairs} pairs ({c.false_on_shared} on shared facts)"),
-        ("dates with the right value", f"{_ratio(c.dates_right, c.dates_gold):.2f}", f"{c.dates_right} / {c.dates_gold} ({c.dates_found} found)"),
-        ("one-sided numbers: recall", f"{_ratio(c.one_sided_hit_gold, c.one_sided_gold):.2f}", f"{c.one_sided_hit_gold} / {c.one_sided_gold}"),
+        ("dates with the right value", f"{_ratio(c.dates_right, c.dates_gold):.2f}",
+         f"{c.dates_right} / {c.dates_gold} ({c.dates_found} found)"),
+        ("one-sided numbers: recall", f"{_ratio(c.one_sided_hit_gold, c.one_sided_gold):.2f}",
+         f"{c.one_sided_hit_gold} / {c.one_sided_gold}"),
         ("one-sided numbers: precision", f"{_ratio(c.one_sided_right, c.one_sided_predicted):.2f}",
          f"{c.one_sided_right} / {c.one_sided_predicted}"),
     ]
@@ -263,7 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=(*SPLITS, "both"), default="both")
     parser.add_argument("--errors", action="store_true", help="list every missed and false item")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where to write the tables (default: benchmarks/{RESULTS.name})")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help=f"where to write the tables (default: benchmarks/{RESULTS.name})")
     parser.add_argument("--no-write", action="store_true", help="do not write the tables to a file")
     parser.add_argument("--cache-dir", default=None, help="model and vector cache (default: $ALIGNER_CACHE_DIR or XDG)")
     args = parser.parse_args(argv)

@@ -210,8 +210,10 @@ def scale_child(run: ScaleRun) -> None:
     seconds = time.perf_counter() - start
     pairs = [[m.left, m.right] for m in matches]
     correct = sum(1 for a, b in pairs if a == b and a < planted)
-    print(json.dumps({"n": run.n, "index": choose_index(run.n, run.n, run.index), "kind": run.kind, "window": run.window,
-                      "seconds": seconds, "planted": planted, "proposed": len(pairs), "correct": correct, "pairs": pairs}))
+    print(json.dumps({"n": run.n, "index": choose_index(run.n, run.n, run.index),
+                      "kind": run.kind, "window": run.window,
+                      "seconds": seconds, "planted": planted, "proposed": len(pairs),
+                      "correct": correct, "pairs": pairs}))
 
 
 def run_scale_child(run: ScaleRun) -> dict:
@@ -240,7 +242,8 @@ def run_scale(sizes, *, progress=None) -> tuple[list[dict], list[dict]]:
     for row in rows:
         if row["index"] == "exact":
             continue
-        exact = next((r for r in rows if r["index"] == "exact" and all(r[key] == row[key] for key in ("n", "kind", "window"))), None)
+        exact = next((r for r in rows
+                      if r["index"] == "exact" and all(r[key] == row[key] for key in ("n", "kind", "window"))), None)
         if exact is None:
             continue
         e, a = {tuple(p) for p in exact["pairs"]}, {tuple(p) for p in row["pairs"]}
@@ -274,7 +277,8 @@ def tables(acc: list[dict], scale: list[dict], recall: list[dict]):
         out.append(t)
     if scale:
         t = Table(title=f"Scale (synthetic {DIM}-d vectors, {PLANTED:.0%} planted pairs; matching only, no encoding)")
-        for col in ("articles a side", "vectors", "index", "seconds", "peak RSS MiB", "correct / planted", "proposed", "load"):
+        for col in ("articles a side", "vectors", "index", "seconds", "peak RSS MiB",
+                    "correct / planted", "proposed", "load"):
             t.add_column(col, justify="right")
         for r in scale:
             t.add_row(f"{r['n']:,}", _setting(r), r["index"], f"{r['seconds']:.2f}", f"{r['peak_mib']:.0f}",
@@ -282,10 +286,12 @@ def tables(acc: list[dict], scale: list[dict], recall: list[dict]):
         out.append(t)
     if recall:
         t = Table(title="Approximate against exact (same vectors)")
-        for col in ("articles a side", "vectors", "index", "exact pairs", "approx. pairs", "in both", "recall", "approx. only", "speed-up"):
+        for col in ("articles a side", "vectors", "index", "exact pairs", "approx. pairs", "in both",
+                    "recall", "approx. only", "speed-up"):
             t.add_column(col, justify="right")
         for r in recall:
-            t.add_row(f"{r['n']:,}", _setting(r), r["index"], f"{r['exact_pairs']:,}", f"{r['approx_pairs']:,}", f"{r['shared']:,}",
+            t.add_row(f"{r['n']:,}", _setting(r), r["index"], f"{r['exact_pairs']:,}",
+                      f"{r['approx_pairs']:,}", f"{r['shared']:,}",
                       f"{r['recall']:.4f}", str(r["approx_only"]), f"{r['speedup']:.1f}x")
         out.append(t)
     return out
@@ -304,7 +310,8 @@ def _old_accuracy_section() -> list[str]:
 
 
 def markdown(command: str, acc, scale, recall, drop: float, seed: int) -> str:
-    from embeddings.index import HNSW_EF_SEARCH, HNSW_M, IVF_LISTS_PER_SQRT, IVF_NPROBE, IVF_TRAIN_ITER, IVF_TRAIN_PER_LIST
+    from embeddings.index import (HNSW_EF_SEARCH, HNSW_M, IVF_LISTS_PER_SQRT, IVF_NPROBE, IVF_TRAIN_ITER,
+                                  IVF_TRAIN_PER_LIST)
 
     lines = [
         "# Article pairing benchmark",
@@ -325,11 +332,13 @@ def markdown(command: str, acc, scale, recall, drop: float, seed: int) -> str:
             "|---|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r in acc:
-            lines.append(f"| {r['set']} | {r['embedding']} | {'yes' if r['centred'] else 'no'} | {r['pairs']} | {r['proposed']} | "
+            lines.append(f"| {r['set']} | {r['embedding']} | {'yes' if r['centred'] else 'no'} | "
+                         f"{r['pairs']} | {r['proposed']} | "
                          f"{r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['lone_ok']}/{r['lone']} |")
         lines.append("")
     elif old := _old_accuracy_section():
-        lines += old[:1] + ["", "*Kept from the previous run of this benchmark (this run skipped it): the exact index's",
+        lines += old[:1] + ["",
+                            "*Kept from the previous run of this benchmark (this run skipped it): the exact index's",
                             "matching results are unchanged, so these numbers still hold.*"] + old[1:]
     if scale:
         lines += [
@@ -343,15 +352,18 @@ def markdown(command: str, acc, scale, recall, drop: float, seed: int) -> str:
             "",
             f"Vectors: `topics` = {TOPICS} topic centres (log-normal sizes) + each article's own random direction",
             f"(same-topic cosine {TOPIC_SHARE}); a counterpart is its article plus noise at a cosine drawn from",
-            f"{PAIR_COSINE[0]}–{PAIR_COSINE[1]} (centred default vectors of the UDHR translations: 0.37–0.60, median 0.48).",
+            f"{PAIR_COSINE[0]}–{PAIR_COSINE[1]} (centred default vectors of the UDHR "
+            "translations: 0.37–0.60, median 0.48).",
             "`lowrank`: the same, but own directions and noise vary along few axes (effective dimension about",
             "32; other pairs' cosine ± 0.13, as in UDHR's ± 0.11) — a hard case for any approximate index.",
             f"`uniform`: random unit vectors (the previous benchmark). `dates`: spread over {DATE_SPAN_DAYS} days,",
             f"a counterpart 0–2 days after its article, `--date-window {DATE_WINDOW}`.",
             "",
-            f"Index settings: IVF nlist = {IVF_LISTS_PER_SQRT}·√n lists (spherical k-means on {IVF_TRAIN_PER_LIST} vectors a",
+            f"Index settings: IVF nlist = {IVF_LISTS_PER_SQRT}·√n lists (spherical k-means on "
+            f"{IVF_TRAIN_PER_LIST} vectors a",
             f"list from both sides, {IVF_TRAIN_ITER} iterations, one set of centroids for both directions), nprobe =",
-            f"{IVF_NPROBE}; HNSW M = {HNSW_M}, efSearch = {HNSW_EF_SEARCH}. An approximate index's hits are merged both",
+            f"{IVF_NPROBE}; HNSW M = {HNSW_M}, efSearch = {HNSW_EF_SEARCH}. "
+            "An approximate index's hits are merged both",
             "ways (a pair found from either side counts).",
             "",
             "| articles a side | vectors | index | seconds | peak RSS MiB | correct / planted | proposed | load |",
@@ -367,11 +379,13 @@ def markdown(command: str, acc, scale, recall, drop: float, seed: int) -> str:
             "",
             "Recall = share of the exact index's proposed pairs the approximate index also proposes.",
             "",
-            "| articles a side | vectors | index | exact pairs | approx. pairs | in both | recall | approx. only | speed-up |",
+            "| articles a side | vectors | index | exact pairs | approx. pairs | in both | recall "
+            "| approx. only | speed-up |",
             "|---:|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r in recall:
-            lines.append(f"| {r['n']:,} | {_setting(r)} | {r['index']} | {r['exact_pairs']:,} | {r['approx_pairs']:,} | "
+            lines.append(f"| {r['n']:,} | {_setting(r)} | {r['index']} | "
+                         f"{r['exact_pairs']:,} | {r['approx_pairs']:,} | "
                          f"{r['shared']:,} | {r['recall']:.4f} | {r['approx_only']} | {r['speedup']:.1f}x |")
         lines.append("")
     return "\n".join(lines)
@@ -396,8 +410,10 @@ def main(argv: list[str] | None = None) -> None:
 
     console = Console()
     def show(row: dict) -> None:
-        console.print(f"{row['n']:>7,} {_setting(row):<22} {row['index']:<6} {row['seconds']:8.2f} s {row['peak_mib']:6.0f} MiB "
-                      f"{row['correct']:,}/{row['planted']:,} correct, {row['proposed']:,} proposed (load {row['load']:.1f})")
+        console.print(f"{row['n']:>7,} {_setting(row):<22} {row['index']:<6} {row['seconds']:8.2f} s "
+                      f"{row['peak_mib']:6.0f} MiB "
+                      f"{row['correct']:,}/{row['planted']:,} correct, {row['proposed']:,} "
+                      f"proposed (load {row['load']:.1f})")
 
     # first: this process is still small
     scale, recall = run_scale(args.sizes, progress=show) if not args.skip_scale else ([], [])

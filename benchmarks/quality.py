@@ -53,25 +53,28 @@ class MethodSpec:
 def method_specs() -> list[MethodSpec]:
     return [
         MethodSpec("aligner", aligner_run(AlignParams())),
-        MethodSpec("greedy-nn", _without_lengths(baselines.greedy_nn), tune=("threshold", (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90))),
-        MethodSpec("margin-mnn", _without_lengths(baselines.margin_mnn), tune=("threshold", (0.90, 0.94, 0.97, 1.00, 1.03, 1.06))),
-        MethodSpec("vecalign", _without_lengths(baselines.vecalign_dp), tune=("del_penalty", (0.2, 0.3, 0.4, 0.5, 0.7, 0.9))),
+        MethodSpec("greedy-nn", _without_lengths(baselines.greedy_nn),
+                   tune=("threshold", (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90))),
+        MethodSpec("margin-mnn", _without_lengths(baselines.margin_mnn),
+                   tune=("threshold", (0.90, 0.94, 0.97, 1.00, 1.03, 1.06))),
+        MethodSpec("vecalign", _without_lengths(baselines.vecalign_dp),
+                   tune=("del_penalty", (0.2, 0.3, 0.4, 0.5, 0.7, 0.9))),
         MethodSpec("bertalign", _bertalign_with_lengths, tune=("skip", (-0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2))),
     ]
 
 
 def aligner_run(params: AlignParams) -> Method:
     """Our aligner with ``params``, as a method."""
-    return lambda l, r, **kw: align(l, r, params=params, **kw)
+    return lambda left, right, **kw: align(left, right, params=params, **kw)
 
 
 def _without_lengths(method: Method) -> Method:
     """A method whose published form has no length term: the lengths are not used."""
-    return lambda l, r, *, lengths, lexical, shared, apart, **kw: method(l, r, **kw)
+    return lambda left, right, *, lengths, lexical, shared, apart, **kw: method(left, right, **kw)
 
 
-def _bertalign_with_lengths(l, r, *, lengths, lexical, shared, apart, **kw) -> Alignment:
-    return baselines.bertalign_two_pass(l, r, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
+def _bertalign_with_lengths(left, right, *, lengths, lexical, shared, apart, **kw) -> Alignment:
+    return baselines.bertalign_two_pass(left, right, left_lengths=lengths[0], right_lengths=lengths[1], **kw)
 
 
 @dataclass
@@ -91,9 +94,9 @@ class Embedded:
 def embed_docs(encoder: Encoder, docs: list[BenchDoc]) -> list[Embedded]:
     seen = {side: [[model_text(t) for t in getattr(d, side)] for d in docs] for side in ("left", "right")}
     texts = sorted({t for side in seen.values() for doc in side for t in doc})
-    vectors = dict(zip(texts, encoder.encode(texts)))
+    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
     out = []
-    for d, left, right in zip(docs, seen["left"], seen["right"]):
+    for d, left, right in zip(docs, seen["left"], seen["right"], strict=True):
         def spans(side: str, runs: list[tuple[int, int]], d=d) -> np.ndarray:
             units = d.left if side == "left" else d.right
             return encoder.encode([model_text(" ".join(units[a:b])) for a, b in runs])
@@ -172,7 +175,8 @@ def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] |
     for n, set_name in enumerate(names):
         if progress:
             progress("encoding", n, len(names))
-        embedded[set_name] = {split: embed_docs(encoder, split_docs) for split, split_docs in bench.sets[set_name].items() if split in splits}
+        embedded[set_name] = {split: embed_docs(encoder, split_docs)
+                              for split, split_docs in bench.sets[set_name].items() if split in splits}
     if progress:
         progress("encoding", len(names), len(names))
     rows: list[Row] = []
@@ -186,7 +190,8 @@ def run_quality(*, seed: int = 13, docs: int | None = None, methods: list[str] |
         for label, options in variants:
             for set_name in names:
                 for split in embedded[set_name]:
-                    rows.append(Row(set_name, split, label, evaluate(spec.run, embedded[set_name][split], options), options))
+                    rows.append(Row(set_name, split, label, evaluate(spec.run, embedded[set_name][split], options),
+                                    options))
     if progress:
         progress("methods", len(specs), len(specs))
     return rows, bench
@@ -244,7 +249,8 @@ def print_tables(rows: list[Row]) -> None:
             table.add_column("seg/s", justify="right")
             for r in subset:
                 s = r.outcome.scores
-                table.add_row(r.method, *(f"{getattr(s, key):.3f}" for _, key in METRICS), f"{r.outcome.segments_per_second:,.0f}")
+                table.add_row(r.method, *(f"{getattr(s, key):.3f}" for _, key in METRICS),
+                              f"{r.outcome.segments_per_second:,.0f}")
             console.print(table)
 
 
@@ -260,7 +266,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache-dir", default=None)
     parser.add_argument("--model", default=None, help="sentence-transformers model: a hub name or a local folder "
                         "(default: the embedded multilingual-e5-small)")
-    parser.add_argument("--out", type=Path, default=None, help="where to write the tables (default: benchmarks/RESULTS.md, "
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the tables (default: benchmarks/RESULTS.md, "
                         "or benchmarks/RESULTS-<model>.md with --model)")
     parser.add_argument("--no-write", action="store_true", help="do not write the tables to a file")
     args = parser.parse_args(argv)

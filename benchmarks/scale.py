@@ -61,7 +61,7 @@ def make_pairs(folder: Path, *, pairs: int, seed: int) -> Path:
             keep = sorted(rng.sample(range(len(lines)), max(2, len(lines) - rng.randint(1, 2))))
             mark = f" ({n + 1})".translate(digits)
             sides.append("\n".join(lines[i] + mark for i in keep) + "\n")
-        for side, text in zip(("ar", "fa"), sides):
+        for side, text in zip(("ar", "fa"), sides, strict=True):
             (folder / f"{n:04d}.{side}.txt").write_text(text, encoding="utf-8")
         rows.append(f"{n:04d}.ar.txt,{n:04d}.fa.txt,p{n:04d},{source}")
     manifest = folder / "manifest.csv"
@@ -116,7 +116,8 @@ def main() -> None:
         for n, config in enumerate(args.configs.split(",")):
             engine, workers = config.split(":")
             done = subprocess.run(
-                [sys.executable, "-m", "benchmarks.scale", "--run", engine, workers, str(manifest), str(tmp / f"out{n}")],
+                [sys.executable, "-m", "benchmarks.scale", "--run", engine, workers,
+                 str(manifest), str(tmp / f"out{n}")],
                 cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             if done.returncode != 0:

@@ -140,7 +140,8 @@ def bench_encode(base: Path, model_root: Path, model_dir: Path, texts: list[str]
     st = Encoder(str(model_dir), cache_dir=model_root, use_cache=False, batch_size=batch_size)
     for enc in (onnx, st):
         if enc.prefix != E5_PREFIX:
-            notes.append(f"{enc.runtime} Encoder prefix is {enc.prefix!r}, not {E5_PREFIX!r}: rows encode different inputs")
+            notes.append(f"{enc.runtime} Encoder prefix is {enc.prefix!r}, not {E5_PREFIX!r}: "
+                         "rows encode different inputs")
         enc.encode(texts[:batch_size])  # loaded and warmed up before timing
     model = st._load()  # one loaded sentence-transformers model, shared by (a) and (b)
 

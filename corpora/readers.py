@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "check_regular_file", "decode_text", "read_article", "read_bytes"]
+__all__ = ["Article", "CorpusError", "DEFAULT_MAX_BYTES", "check_regular_file",
+           "decode_text", "read_article", "read_bytes"]
 
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -116,7 +117,8 @@ def check_regular_file(path: Path, source: str) -> None:
 
 
 def _special_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"),
              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
     return next((kind for test, kind in kinds if test(mode)), "a special file")
 

@@ -11,6 +11,7 @@ full) raises :class:`CacheError`, one line for the user.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -67,10 +68,8 @@ def move_aside(path: Path, side_files: Sequence[str] = ()) -> Path:
         n += 1
         aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     for suffix in ("", *side_files):
-        try:
+        with contextlib.suppress(FileNotFoundError):  # no such side file, or another process moved it first
             os.rename(f"{path}{suffix}", f"{aside}{suffix}")
-        except FileNotFoundError:  # no such side file, or another process moved it first
-            pass
     return aside
 
 
@@ -133,7 +132,8 @@ class VectorCache:
             self._db.close()
             self._db = None
         aside = move_aside(self.path, _SIDE_FILES)
-        self.notify(f"the vector cache {self.path} is damaged ({err}); moved it aside to {aside.name} and starting an empty one")
+        self.notify(f"the vector cache {self.path} is damaged ({err}); moved it aside to "
+                    f"{aside.name} and starting an empty one")
 
     def _unusable(self, err: sqlite3.Error) -> CacheError:
         return CacheError(f"cannot use the vector cache {self.path}: {err}{_HINT}")
@@ -164,7 +164,8 @@ class VectorCache:
         return found
 
     def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
-        rows = [(model, text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors)]
+        rows = [(model, text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for t, v in zip(texts, vectors, strict=True)]
         self._guarded(lambda: self._put(rows))
 
     def _put(self, rows: list[tuple[str, bytes, bytes]]) -> None:
@@ -175,7 +176,8 @@ class VectorCache:
 
     def count(self, model: str | None = None) -> int:
         where, args = ("", []) if model is None else (" WHERE model = ?", [model])
-        return self._guarded(lambda: self._connection().execute(f"SELECT COUNT(*) FROM vectors{where}", args).fetchone()[0])
+        return self._guarded(
+            lambda: self._connection().execute(f"SELECT COUNT(*) FROM vectors{where}", args).fetchone()[0])
 
     def close(self) -> None:
         if self._db is not None:

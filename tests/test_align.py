@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align import AlignError, AlignParams, align, fill_by_order, gap_imbalance, in_order_chain, length_penalty, looks_parallel
+from aligner.align import (AlignError, AlignParams, align, fill_by_order, gap_imbalance, in_order_chain, length_penalty,
+                           looks_parallel)
 
 
 def _unit(x):
@@ -172,7 +173,8 @@ def test_a_short_sentence_facing_a_long_one_stays_one_sided_when_lengths_are_giv
     left, right = _related_sentence_between_pairs(topics)
     params = AlignParams(support=support)
     plain = align(left, right, params=params)
-    assert any(p.left == (3,) and p.right == (3,) and p.kind == "match" for p in plain.pairs)  # order and a fair margin pair them
+    # order and a fair margin pair them
+    assert any(p.left == (3,) and p.right == (3,) and p.kind == "match" for p in plain.pairs)
     measured = align(left, right, params=params, lengths=(LEFT_LENGTHS, RIGHT_LENGTHS))
     matches = {(p.left, p.right) for p in measured.pairs if p.kind == "match"}
     assert matches == {(p.left, p.right) for p in plain.pairs if p.kind == "match"} - {((3,), (3,))}
@@ -185,13 +187,15 @@ def test_a_translation_longer_throughout_loses_nothing_for_length(topics):
     twice = [2 * x for x in LEFT_LENGTHS[:7]]
     plain = align(left, right)
     measured = align(left, right, lengths=(LEFT_LENGTHS, twice))
-    assert [(p.left, p.right, round(p.margin, 4)) for p in measured.pairs] == [(p.left, p.right, round(p.margin, 4)) for p in plain.pairs]
+    assert ([(p.left, p.right, round(p.margin, 4)) for p in measured.pairs]
+            == [(p.left, p.right, round(p.margin, 4)) for p in plain.pairs])
 
 
 def test_length_weight_zero_ignores_lengths(topics):
     left, right = _related_sentence_between_pairs(topics)
     params = AlignParams(length_weight=0.0)
-    assert align(left, right, params=params, lengths=(LEFT_LENGTHS, RIGHT_LENGTHS)).pairs == align(left, right, params=params).pairs
+    assert (align(left, right, params=params, lengths=(LEFT_LENGTHS, RIGHT_LENGTHS)).pairs
+            == align(left, right, params=params).pairs)
 
 
 def test_lengths_must_match_the_segments(topics):

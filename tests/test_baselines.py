@@ -194,5 +194,5 @@ def test_a_span_encoder_of_the_wrong_shape_is_refused(name):
 
 
 def test_the_registry_names_the_four_baselines():
-    assert BASELINES == {"greedy-nn": greedy_nn, "margin-mnn": margin_mnn, "vecalign": vecalign_dp,
-                         "bertalign": bertalign_two_pass}
+    assert {"greedy-nn": greedy_nn, "margin-mnn": margin_mnn, "vecalign": vecalign_dp,
+            "bertalign": bertalign_two_pass} == BASELINES

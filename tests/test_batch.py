@@ -56,7 +56,7 @@ def csv_run(cache_dir, tmp_path_factory):
 def test_csv_manifest_lines_are_the_compare_json_reports(csv_run, cache_dir):
     lines = _lines(csv_run)
     assert [line["id"] for line in lines] == list(GOOD)  # manifest order
-    for line, name in zip(lines, GOOD):
+    for line, name in zip(lines, GOOD, strict=True):
         left, right = BATCH / "ar" / f"{name}.txt", BATCH / "fa" / f"{name}.txt"
         assert (line["status"], line["left"], line["right"]) == ("ok", str(left), str(right))
         assert line["content_hash"].startswith("sha256:")
@@ -72,8 +72,9 @@ def test_csv_manifest_lines_are_the_compare_json_reports(csv_run, cache_dir):
 def test_summary_csv_has_a_row_per_pair(csv_run):
     rows = _rows(csv_run)
     assert list(rows[0]) == ["id", "left", "right", "date", "topic", "status", "left_segments", "right_segments",
-                             "pairs", "left_only", "right_only", "left_coverage", "right_coverage", "fact_conflicts", "error"]
-    for row, line in zip(rows, _lines(csv_run)):
+                             "pairs", "left_only", "right_only", "left_coverage",
+                             "right_coverage", "fact_conflicts", "error"]
+    for row, line in zip(rows, _lines(csv_run), strict=True):
         summary = line["report"]["summary"]
         assert row["id"] == line["id"] and row["status"] == "ok" and row["error"] == ""
         assert row["date"] == line["metadata"]["date"]
@@ -100,11 +101,12 @@ def test_jsonl_manifest_relative_paths_and_a_broken_pair(corpus, cache_dir, tmp_
     result = _invoke(manifest, "--out", out, cache_dir=cache_dir)
     assert result.exit_code == 1, result.output
     lines = _lines(out)
-    assert [(l["id"], l["status"]) for l in lines] == [("b", "ok"), ("broken", "error"), ("3", "error"), ("l", "ok")]
+    assert ([(row["id"], row["status"]) for row in lines]
+            == [("b", "ok"), ("broken", "error"), ("3", "error"), ("l", "ok")])
     assert lines[0]["metadata"] == {"outlet": "x"} and lines[2]["metadata"] == {"date": "2025"}
     assert lines[0]["left"] == str(sub / "../ar/bridge.txt")
     assert "binary" in lines[1]["error"] and "no such file" in lines[2]["error"]
-    assert all("\n" not in l.get("error", "") for l in lines)
+    assert all("\n" not in row.get("error", "") for row in lines)
     assert [r["status"] for r in _rows(out)] == ["ok", "error", "error", "ok"]
     assert _rows(out)[1]["error"] == lines[1]["error"]
 
@@ -114,11 +116,11 @@ def test_two_folders_pair_by_file_name_and_warn_about_the_rest(corpus, cache_dir
     (corpus / "ar" / "only-here.txt").write_text("خبر بلا شريك.\n", encoding="utf-8")
     result = _invoke(corpus / "ar", corpus / "fa", "--out", tmp_path / "out", cache_dir=cache_dir)
     assert result.exit_code == 1  # the broken pair
-    warnings = [l for l in result.stderr.splitlines() if "warning" in l]
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1 and "only-here.txt" in warnings[0]
     lines = _lines(tmp_path / "out")
-    assert [l["id"] for l in lines] == ["bridge.txt", "broken.txt", "library.txt", "science-fair.txt"]
-    assert [l["status"] for l in lines] == ["ok", "error", "ok", "ok"]
+    assert [row["id"] for row in lines] == ["bridge.txt", "broken.txt", "library.txt", "science-fair.txt"]
+    assert [row["status"] for row in lines] == ["ok", "error", "ok", "ok"]
 
 
 # -- resuming ---------------------------------------------------------------------------------
@@ -153,20 +155,22 @@ def test_rerun_skips_everything_without_encoding(corpus, cache_dir, tmp_path, mo
 @slow
 def test_a_changed_file_is_recomputed_and_errors_are_retried(corpus, cache_dir, tmp_path):
     manifest = corpus / "manifest.csv"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + "ar/broken.txt,fa/broken.txt,broken,,\n", encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "ar/broken.txt,fa/broken.txt,broken,,\n",
+                        encoding="utf-8")
     out = tmp_path / "out"
     first = batch(manifest, out, cache_dir=cache_dir)
     assert (first.done, first.failed) == (3, 1)
     fa = corpus / "fa" / "bridge.txt"
     fa.write_text(fa.read_text(encoding="utf-8").replace("۱۵۰ متر", "۱۲۰ متر"), encoding="utf-8")
-    (corpus / "ar" / "broken.txt").write_text("مهرجان الزهور في مدينة رشت.\nبدأ اليوم مهرجان الزهور السنوي في حديقة المدينة.\n",
+    (corpus / "ar" / "broken.txt").write_text("مهرجان الزهور في مدينة رشت.\nبدأ اليوم مهرجان "
+                                              "الزهور السنوي في حديقة المدينة.\n",
                                              encoding="utf-8")
     second = batch(manifest, out, cache_dir=cache_dir)
     assert (second.done, second.skipped, second.failed) == (2, 2, 0)
-    lines = {l["id"]: l for l in _lines(out)}
+    lines = {row["id"]: row for row in _lines(out)}
     assert "۱۲۰ متر" in lines["bridge"]["report"]["right"]["segments"][2]["text"]
     assert lines["broken"]["status"] == "ok"
-    assert [l["id"] for l in _lines(out)] == [*GOOD, "broken"]
+    assert [row["id"] for row in _lines(out)] == [*GOOD, "broken"]
 
 
 @slow
@@ -217,7 +221,8 @@ def test_read_jobs_resolves_relative_paths_and_keeps_metadata():
     jobs, warnings = read_jobs(BATCH / "manifest.csv")
     assert not warnings
     assert [j.id for j in jobs] == list(GOOD)
-    assert jobs[0].left == BATCH / "ar" / "library.txt" and jobs[0].metadata == {"date": "2025-03-03", "topic": "culture"}
+    assert jobs[0].left == BATCH / "ar" / "library.txt"
+    assert jobs[0].metadata == {"date": "2025-03-03", "topic": "culture"}
 
 
 # -- hostile inputs (issue 18; no model: a small deterministic encoder) ------------------------
@@ -257,7 +262,8 @@ def test_a_fifo_manifest_is_one_line_and_exit_2(tmp_path):
 
 
 def test_garbage_pairs_are_errors_not_good_reports(corpus, tmp_path, monkeypatch):
-    noise = b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D))).encode("utf-16-le")
+    noise = b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D))).encode(
+        "utf-16-le")
     (corpus / "ar" / "noise.txt").write_bytes(noise)
     (corpus / "ar" / "marks.txt").write_text("ًٌٍَُِّْ\n" * 5, encoding="utf-8")
     (corpus / "fa" / "digits.txt").write_text("۱۲۳ ۴۵۶\n", encoding="utf-8")
@@ -412,7 +418,8 @@ def test_no_tmp_file_is_left_when_the_final_files_fail(corpus, tmp_path, monkeyp
     if isinstance(failure, OSError):
         result = _fake_batch(monkeypatch, corpus / "manifest.csv", "--out", out)
         assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-        assert result.stderr.startswith(f"aligner: error: {out}: cannot write the final files (No space left on device)")
+        assert result.stderr.startswith(f"aligner: error: {out}: cannot write the final files "
+                                        "(No space left on device)")
     else:
         with pytest.raises(KeyboardInterrupt):
             batch(corpus / "manifest.csv", out, encoder=FakeEncoder())

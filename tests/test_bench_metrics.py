@@ -23,7 +23,8 @@ def doc(n_left: int, n_right: int, pairs=(), left_only=(), right_only=()) -> Ben
 
 
 def pred(pairs=(), left_only=(), right_only=()) -> Prediction:
-    return Prediction(pairs=[(tuple(a), tuple(b)) for a, b in pairs], left_only=list(left_only), right_only=list(right_only))
+    return Prediction(pairs=[(tuple(a), tuple(b)) for a, b in pairs],
+                      left_only=list(left_only), right_only=list(right_only))
 
 
 def triples(s: DocScores) -> tuple[tuple[float, ...], ...]:
@@ -65,7 +66,8 @@ CASES = [
         pred([((0,), (0,)), ((1,), (2,)), ((2,), (1,))], left_only=[4, 2], right_only=[]),
         (ONE, (0.5, 0.5, 0.5), ZERO),
     ),
-    ("gold 1:2 pair found", doc(2, 3, pairs={(0, 0), (0, 1), (1, 2)}), pred([((0,), (0, 1)), ((1,), (2,))]), (ONE, ONE, ONE)),
+    ("gold 1:2 pair found", doc(2, 3, pairs={(0, 0), (0, 1), (1, 2)}),
+     pred([((0,), (0, 1)), ((1,), (2,))]), (ONE, ONE, ONE)),
     (
         "1:2 pair over a one-sided unit",
         doc(1, 2, pairs={(0, 0)}, right_only={1}),

@@ -104,7 +104,8 @@ BAD = [
     ("paired and one-sided", lambda r: r["ar_only"].append(0), "ar lines [0] are both paired and in ar_only"),
     ("in neither", lambda r: r["fa_only"].remove(6), "fa lines [6] are in no pair and not in fa_only"),
     ("duplicate in one list", lambda r: r["strong"].append([3, 3]), "duplicate pair [3, 3]: twice in strong"),
-    ("duplicate across lists", lambda r: r["partial"].append([3, 3]), "duplicate pair [3, 3]: in both strong and partial"),
+    ("duplicate across lists", lambda r: r["partial"].append([3, 3]),
+     "duplicate pair [3, 3]: in both strong and partial"),
     ("one-sided twice", lambda r: r["ar_only"].append(6), "ar_only lists lines [6] twice"),
     ("quote not in its line", lambda r: r["facts"]["shared"][0].update(ar_line=4), "quote 'رقم 3' is not in ar line 4"),
     ("quote line out of range", lambda r: r["facts"]["dates"][0].update(line=12), "fa line 12 is out of range"),
@@ -173,7 +174,7 @@ def test_each_segment_maps_to_the_line_its_offsets_fall_in():
     doc = prepare("\n".join(lines), lang="ar")
     line_of = segment_lines(doc, lines, where="hand-made ar")
     assert len(line_of) == len(doc.segments) and set(line_of) == {0, 1, 2}
-    for seg, line in zip(doc.segments, line_of):
+    for seg, line in zip(doc.segments, line_of, strict=True):
         assert seg.text in lines[line]
 
 
@@ -208,7 +209,8 @@ SCORED = gold(4, 4, strong={(0, 0), (1, 1)}, partial={(0, 2), (2, 2)}, ar_only={
 SCORING = [
     ("perfect", lines_pred({(0, 0), (1, 1), (0, 2), (2, 2)}, {3}, {3}), (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)),
     ("strong only", lines_pred({(0, 0), (1, 1)}, {2, 3}, {2, 3}), (1.0, 1.0, 0.5, 0.5, 1.0, 0.5, 1.0)),
-    ("a wrong pair, one-sided missed", lines_pred({(0, 0), (1, 1), (2, 2), (3, 3)}), (0.75, 1.0, 0.75, 0.0, 0.0, 0.0, 0.0)),
+    ("a wrong pair, one-sided missed", lines_pred({(0, 0), (1, 1), (2, 2), (3, 3)}),
+     (0.75, 1.0, 0.75, 0.0, 0.0, 0.0, 0.0)),
     ("nothing predicted", lines_pred(), (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)),
 ]
 
@@ -297,7 +299,8 @@ def test_markdown_names_the_command_and_puts_dev_first():
     pair = gold(2, 2, strong={(0, 0)}, ar_only={1}, fa_only={1})
     pred = lines_pred({(0, 0)}, {1}, {1})
     result = PairResult(pair, pred, score_lines(pred, pair), 0.01)
-    scores = [NewsScores(split, "m@1", "k:4", (MethodScores("aligner", "defaults", (result,)),)) for split in ("dev", "test")]
+    scores = [NewsScores(split, "m@1", "k:4", (MethodScores("aligner", "defaults", (result,)),))
+              for split in ("dev", "test")]
     text = markdown(scores, command="python -m benchmarks.news --split both")
     assert "python -m benchmarks.news --split both" in text and "m@1" in text and "`k:4`" in text
     assert text.index("## dev: 1 pairs") < text.index("## test: 1 pairs")

@@ -325,7 +325,8 @@ def test_the_language_pack_is_read_from_the_debian_package_and_missing_apt_is_un
 
     xpi = io.BytesIO()
     with zipfile.ZipFile(xpi, "w") as pack:
-        pack.writestr("localization/fa/browser/update.ftl", "update-title = به‌روزرسانی نصب شد و پس از راه‌اندازی اعمال می‌شود\n")
+        pack.writestr("localization/fa/browser/update.ftl",
+                      "update-title = به‌روزرسانی نصب شد و پس از راه‌اندازی اعمال می‌شود\n")
     deb = _deb_with({"./usr/share/doc/x/copyright": b"c", "./usr/lib/firefox-esr/langpack-fa.xpi": xpi.getvalue()})
     assert data._deb_member(deb, ".xpi") == xpi.getvalue()
     messages = data._pack_messages(data._deb_member(deb, ".xpi"), "fa")

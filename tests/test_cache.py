@@ -75,7 +75,8 @@ def test_a_cache_folder_under_a_regular_file_is_one_clear_error(tmp_path):
     with pytest.raises(CacheError) as err:
         VectorCache(tmp_path / "file" / "cache" / "embeddings.sqlite3")
     assert str(err.value) == (
-        f"cannot use the cache folder {tmp_path / 'file' / 'cache'}: Not a directory (give another --cache-dir, or --no-cache)"
+        f"cannot use the cache folder {tmp_path / 'file' / 'cache'}: Not a directory (give "
+        "another --cache-dir, or --no-cache)"
     )
 
 

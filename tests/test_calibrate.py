@@ -27,7 +27,8 @@ def test_the_fit_recovers_known_weights_and_weighs_each_set_the_same():
     # a small set counts as much as a large one: a bias shift in the small set moves the fit halfway
     big, small = draw(20000), draw(500)
     small = Examples(small.features, np.ones_like(small.covered))
-    assert fit_logistic([big, small])["bias"] > fit_logistic([Examples(*(np.concatenate(a) for a in ((big.features, small.features), (big.covered, small.covered))))])["bias"]
+    pooled = Examples(*(np.concatenate(a) for a in ((big.features, small.features), (big.covered, small.covered))))
+    assert fit_logistic([big, small])["bias"] > fit_logistic([pooled])["bias"]
 
 
 def _point(t, ar_p, loss_names=(), sample=True):

@@ -107,10 +107,10 @@ def test_text_view_shows_every_segment_once(run, sample_paths, sample_report):
 def test_tsv_has_one_row_per_pair_or_one_sided_segment(run, sample_paths, sample_report):
     lines = run(*sample_paths, "--format", "tsv").stdout.splitlines()
     assert lines[0].split("\t") == ["kind", "left_ids", "right_ids", "score", "left_text", "right_text"]
-    kinds = [l.split("\t")[0] for l in lines[1:]]
+    kinds = [line.split("\t")[0] for line in lines[1:]]
     assert kinds.count("pair") == len(sample_report["pairs"])
     assert kinds.count("left_only") == 4 and kinds.count("right_only") == 4
-    assert all(len(l.split("\t")) == 6 for l in lines)
+    assert all(len(line.split("\t")) == 6 for line in lines)
 
 
 def test_output_file(run, sample_paths, tmp_path):

@@ -69,7 +69,8 @@ def _batch(monkeypatch, tmp_path: Path, *extra: str):
 
     monkeypatch.setattr(embeddings.encoder, "Encoder", FakeEncoder)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["batch", str(SAMPLES / "batch" / "manifest.csv"), "--out", str(out), "--quiet", *extra])
+    result = CliRunner().invoke(main, ["batch", str(SAMPLES / "batch" / "manifest.csv"),
+                                       "--out", str(out), "--quiet", *extra])
     lines = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     return result, lines, (out / "summary.csv").read_text(encoding="utf-8")
 
@@ -161,7 +162,8 @@ def test_diacritics_only_against_digits_only_is_refused_in_one_line(monkeypatch,
 
 def test_utf16_noise_is_refused_as_undecodable(monkeypatch, tmp_path):
     noise = tmp_path / "noise.txt"
-    noise.write_bytes(b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D))).encode("utf-16-le"))
+    noise.write_bytes(b"\xff\xfe" + "".join(map(chr, (0x5A3B, 0xE000, 0xAC21, 0x0378, 0x7F2E, 0xFEFF, 0xF8FF, 0x9E4D)))
+                      .encode("utf-16-le"))
     result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(noise))
     err = _check_one_line(result, code=2)
     assert err.startswith(f"aligner: error: {noise}: not decodable as text: it starts with a UTF-16 byte-order mark")
@@ -176,8 +178,10 @@ def test_a_cache_folder_under_a_regular_file_is_one_line_and_exit_2(tmp_path, co
 
     (tmp_path / "file").write_text("x")
     cache = tmp_path / "file" / "cache"
-    inputs = {"compare": [SAMPLES / "ar.txt", SAMPLES / "fa.txt"], "batch": [SAMPLES / "batch" / "manifest.csv", "--out", tmp_path / "out"],
+    inputs = {"compare": [SAMPLES / "ar.txt", SAMPLES / "fa.txt"],
+              "batch": [SAMPLES / "batch" / "manifest.csv", "--out", tmp_path / "out"],
               "pair": [SAMPLES / "batch" / "ar", SAMPLES / "batch" / "fa"]}[command]
     result = CliRunner().invoke(main, [command, *map(str, inputs), "--cache-dir", str(cache), "--quiet"])
     err = _check_one_line(result, code=2)
-    assert err == f"aligner: error: cannot use the cache folder {cache}: Not a directory (give another --cache-dir, or --no-cache)\n"
+    assert err == (f"aligner: error: cannot use the cache folder {cache}: Not a directory "
+                   "(give another --cache-dir, or --no-cache)\n")

@@ -31,7 +31,7 @@ def _real_lines(shared: Path | None) -> list[str]:
     lines = list(SENTENCES)
     if shared is not None:
         for name in ("seed_ar.txt", "seed_fa.txt"):
-            lines += [l.strip() for l in (shared / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+            lines += [line.strip() for line in (shared / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     return lines
 
 

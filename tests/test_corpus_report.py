@@ -101,7 +101,8 @@ def test_records_that_are_not_json_are_counted_not_dropped_silently(batch_out, t
 
 
 def test_memory_holds_a_few_examples_however_many_pairs(batch_out, tmp_path):
-    line = next(ln for ln in (batch_out / "reports.jsonl").read_text(encoding="utf-8").splitlines() if '"kremlin"' in ln)
+    line = next(ln for ln in (batch_out / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+                if '"kremlin"' in ln)
     many = tmp_path / "reports.jsonl"
     many.write_text((line + "\n") * 40, encoding="utf-8")
     summary = summarise_batch(many)
@@ -112,7 +113,8 @@ def test_memory_holds_a_few_examples_however_many_pairs(batch_out, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["report", "{missing}"], "no such batch output"),
-    (["report", "{out}", "--by", "outlet_name"], "--by outlet_name: no pair has this metadata column (columns: outlet)"),
+    (["report", "{out}", "--by", "outlet_name"],
+     "--by outlet_name: no pair has this metadata column (columns: outlet)"),
 ])
 def test_errors_are_one_line_and_exit_2(batch_out, tmp_path, args, message):
     args = [a.format(missing=tmp_path / "nothing", out=batch_out) for a in args]

@@ -19,7 +19,8 @@ TEXTS = [
     "الكرملين يرفض الاتهامات بأنه لم يفعل ما يكفي لدعم إيران",
     "سريعاً",
     "بحرین هم اینک ریاست دوره‌ای اتحادیه عرب را برعهده دارد.",
-    "وزیر امور خارجه روسیه نیز سه شنبه ضمن استقبال از آتش بس میان ایران و اسرائیل، خواستار پایبندی طرفین به آن شد و گفت گزارش‌های متناقضی وجود دارد.",
+    "وزیر امور خارجه روسیه نیز سه شنبه ضمن استقبال از آتش بس میان ایران و اسرائیل، خواستار پایبندی طرفین به آن شد و "
+    "گفت گزارش‌های متناقضی وجود دارد.",
 ]
 
 pytestmark = pytest.mark.slow  # runs the real default model
@@ -131,11 +132,13 @@ def test_compare_with_a_damaged_vector_cache_warns_once_and_rebuilds_it(encoder,
 
     root = _cache_sharing_the_model(cache_dir, tmp_path)
     (root / "embeddings.sqlite3").write_bytes(os.urandom(64 * 1024))
-    args = ["compare", str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"), "--cache-dir", str(root), "--format", "json", "--quiet"]
+    args = ["compare", str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"), "--cache-dir", str(root),
+            "--format", "json", "--quiet"]
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, (first.stderr, first.exception)
     lines = first.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"aligner: warning: the vector cache {root / 'embeddings.sqlite3'} is damaged")
+    assert len(lines) == 1 and lines[0].startswith("aligner: warning: the vector cache "
+                                                   f"{root / 'embeddings.sqlite3'} is damaged")
     assert json.loads(first.stdout)["summary"]["pairs"] > 0
     assert len(list(root.glob("embeddings.sqlite3.damaged-*"))) == 1
     again = CliRunner().invoke(main, args)  # the rebuilt cache serves the vectors: no warning, same report
@@ -193,5 +196,6 @@ def test_a_model_that_still_does_not_load_after_converting_is_one_line_and_exit_
     assert result.exit_code == 2, (result.stderr, result.exception)
     warning, error = result.stderr.splitlines()
     assert warning.startswith(f"aligner: warning: the converted model in {target} does not load (")
-    assert error.startswith(f"aligner: error: cannot load the converted model from {target}, even after converting it again: ")
+    assert error.startswith(f"aligner: error: cannot load the converted model from {target}, even "
+                            "after converting it again: ")
     assert "Traceback" not in result.stderr

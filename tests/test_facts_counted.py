@@ -122,7 +122,8 @@ def _across(report) -> list[tuple[int, int, str]]:
 def test_a_toll_in_unpaired_sentences_is_a_document_conflict():
     report = check_facts(_segments(AR), _segments(FA), [Pair((0,), (0,), 0.6, 0.3)])
     # the headlines are paired: their magnitudes («درجات», «ریشتری») and tolls conflict in the pair
-    assert [m.relation for p in report.pairs for m in p.conflicts] == ["6.1 degree ≠ 5.9 degree", "14 killed ≠ 11 killed"]
+    assert ([m.relation for p in report.pairs for m in p.conflicts]
+            == ["6.1 degree ≠ 5.9 degree", "14 killed ≠ 11 killed"])
     across = _across(report)
     # the lead's toll and the governor's restatement against the Persian body; the lead's injured too
     assert (1, 2, "14 killed ≠ 11 person (killed)") in across

@@ -40,7 +40,8 @@ FA_TUE = "به گزارش ایرنا، زمین‌لرزه‌ای بامداد �
 @pytest.mark.parametrize(("line", "expected"), [
     ("دبي - 2 يونيو/حزيران 2025: قررت ثماني دول زيادة إنتاجها.", {"2 يونيو/حزيران 2025": "2025-06-02"}),
     ("وقال المسؤول في 12 نوفمبر/تشرين الثاني 2025 إن", {"12 نوفمبر/تشرين الثاني 2025": "2025-11-12"}),
-    ("بعد زيادتين لشهري مايو/أيار 2025 ويونيو/حزيران 2025", {"مايو/أيار 2025": "2025-05", "ويونيو/حزيران 2025": "2025-06"}),
+    ("بعد زيادتين لشهري مايو/أيار 2025 ويونيو/حزيران 2025",
+     {"مايو/أيار 2025": "2025-05", "ويونيو/حزيران 2025": "2025-06"}),
     ("منذ ديسمبر/كانون الأول 2024", {"ديسمبر/كانون الأول 2024": "2024-12"}),
 ])
 def test_dual_month_names_are_one_date(line, expected):
@@ -70,7 +71,8 @@ def test_hijri_month_nearest_the_article_may_be_in_the_previous_hijri_year():
 
 
 def test_arabic_ordinal_days():
-    dates = _dates([AR_WED, "وتعقد القمة في الحادي والعشرين من نوفمبر/تشرين الثاني، بعد اجتماع السادس من يوليو/تموز."], "ar")
+    dates = _dates([AR_WED, "وتعقد القمة في الحادي والعشرين من نوفمبر/تشرين الثاني، بعد اجتماع السادس من يوليو/تموز."],
+                   "ar")
     assert dates["الحادي والعشرين من نوفمبر/تشرين الثاني"] == "2025-11-21"
     assert dates["السادس من يوليو/تموز"] == "2025-07-06"
 
@@ -190,16 +192,19 @@ def test_yesterday_and_another_jalali_date_conflict():
 
 def test_yearless_dates_in_both_articles_take_the_year_of_their_article():
     # articles of early February 2026: 12 November and 21 Aban are both 2025-11-12, not a year apart
-    ar = ["القاهرة - الثلاثاء 3 فبراير/شباط 2026 (وكالات): أعلنت اللجنة النتائج.", "وكانت الانتخابات قد جرت في 12 نوفمبر."]
+    ar = ["القاهرة - الثلاثاء 3 فبراير/شباط 2026 (وكالات): أعلنت اللجنة النتائج.",
+          "وكانت الانتخابات قد جرت في 12 نوفمبر."]
     fa = ["به گزارش ایرنا، امروز سه‌شنبه ۱۴ بهمن ۱۴۰۴ نتایج اعلام شد.", "انتخابات ۲۱ آبان برگزار شده بود."]
     report = _compare(ar, fa, [(1, 1)])
     (pair,) = report.pairs
-    assert [(report.left[m.left].value, report.right[m.right].value) for m in pair.shared] == [("2025-11-12", "2025-11-12")]
+    assert [(report.left[m.left].value, report.right[m.right].value)
+            for m in pair.shared] == [("2025-11-12", "2025-11-12")]
     assert not pair.conflicts
 
 
 def test_last_year_and_this_year_are_not_one_date_in_conflict():
-    report = _compare(["طهران - الثلاثاء 5 أغسطس/آب 2025: قالت الحكومة.", "تراجع الإنتاج مقابل 12 مليوناً في العام الماضي."],
+    report = _compare(["طهران - الثلاثاء 5 أغسطس/آب 2025: قالت الحكومة.",
+                       "تراجع الإنتاج مقابل 12 مليوناً في العام الماضي."],
                       ["به گزارش ایسنا، روز سه‌شنبه ۱۴ مرداد ۱۴۰۴ سخنگو گفت.", "تولید گندم امسال ۱۱ میلیون تن است."],
                       [(1, 1)])
     assert not [m for m in report.pairs[0].conflicts if m.kind == "date"]

@@ -41,7 +41,7 @@ def test_the_matrix_marks_every_sentence_pair_that_shares_a_figure():
     fa = ["۱۲۰۰ واحد مسکونی آسیب دید.", "شمار کشته‌شدگان به ۱۴ نفر رسید.", "امدادگران اعزام شدند."]
     matrix, apart = fact_evidence(ar, fa, left_lang="ar", right_lang="fa")
     assert matrix.shape == apart.shape == (3, 3) and matrix.dtype == bool
-    assert {(int(i), int(j)) for i, j in zip(*matrix.nonzero())} == {(1, 1), (2, 0)}
+    assert {(int(i), int(j)) for i, j in zip(*matrix.nonzero(), strict=True)} == {(1, 1), (2, 0)}
     assert not apart.any()  # no dates
 
 
@@ -55,7 +55,7 @@ def test_sentences_that_date_what_they_say_in_different_years_are_apart():
           "تولید در سال ۲۰۲۴ به سه میلیون بشکه رسید.",
           "وزارت روز دوشنبه ۲۱ مهر ۱۴۰۴ نتایج را اعلام کرد."]
     _, apart = fact_evidence(ar, fa, left_lang="ar", right_lang="fa")
-    pairs = {(int(i), int(j)) for i, j in zip(*apart.nonzero())}
+    pairs = {(int(i), int(j)) for i, j in zip(*apart.nonzero(), strict=True)}
     assert (0, 0) in pairs and (0, 1) in pairs and (1, 0) in pairs
     assert (1, 1) not in pairs  # the same year
     assert (3, 2) not in pairs  # a day apart (13 and 14 October 2025) is the same year: not apart

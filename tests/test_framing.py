@@ -26,7 +26,8 @@ def _found(text: str, lang: str, lexicon=None) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("text, lang, expected", [
     # clitics and the article: the term «إسرائيلية» in «والإسرائيلية»
-    ("أدان الهجمات الأمريكية والإسرائيلية", "ar", [("attack", "neutral", "الهجمات"), ("israel", "neutral", "والإسرائيلية")]),
+    ("أدان الهجمات الأمريكية والإسرائيلية", "ar", [("attack", "neutral", "الهجمات"),
+                                                   ("israel", "neutral", "والإسرائيلية")]),
     # ل + the article: «للحوثيين» is «الحوثيين»
     ("غارات على مواقع للحوثيين", "ar", [("attack", "neutral", "غارات"), ("houthis", "neutral", "للحوثيين")]),
     # the longest term wins: the army of the occupation, not the occupation
@@ -58,7 +59,8 @@ def test_a_mention_keeps_the_users_text_and_offsets():
 def _pair(ar: str, fa: str):
     from aligner.align import Pair
 
-    return check_framing([Segment(0, 0, len(ar), ar, "")], [Segment(0, 0, len(fa), fa, "")], [Pair((0,), (0,), 0.9, 0.3)])
+    return check_framing([Segment(0, 0, len(ar), ar, "")], [Segment(0, 0, len(fa), fa, "")],
+                         [Pair((0,), (0,), 0.9, 0.3)])
 
 
 def test_one_concept_in_different_registers_is_a_difference_in_the_pair():
@@ -120,7 +122,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_users_lexicon_extends_the_bundled_one(tmp_path):
-    path = _write(tmp_path, 'version = "mine"\n[drought]\ngloss = "Drought"\nar.neutral = ["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
+    path = _write(tmp_path, 'version = "mine"\n[drought]\ngloss = "Drought"\nar.neutral = '
+                            '["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
     lex = load_lexicon(path)
     assert "drought" in lex.concepts and "israel" in lex.concepts
     assert lex.version.startswith("2026.12.1+mine+")
@@ -158,7 +161,8 @@ def test_cli_a_bad_lexicon_is_one_line_and_exit_2(tmp_path, sample_paths):
 
 
 def test_a_users_gloss_is_text_not_control(tmp_path, encoder):
-    path = _write(tmp_path, '[drought]\ngloss = "Drought \\u001b[31m<b>red</b>"\nar.neutral = ["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
+    path = _write(tmp_path, '[drought]\ngloss = "Drought \\u001b[31m<b>red</b>"\nar.neutral = '
+                            '["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
     report = compare("تفاقم الجفاف.", "بحران آب شدت گرفت.", encoder=encoder, lexicon=path)
     assert "\x1b" not in render_text(report, width=100)
     assert "<b>red</b>" not in render_html(report) and "&lt;b&gt;red&lt;/b&gt;" in render_html(report)

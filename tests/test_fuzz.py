@@ -1,11 +1,10 @@
-"""Bounded fuzzing (issue 18): segmentation, the readers and the text, diff, TSV and HTML views take any text without crashing,
-keep every character of the input, and let no control character of an article reach the output."""
+"""Bounded fuzzing (issue 18): segmentation, the readers and the text, diff, TSV and HTML views take any text without
+crashing, keep every character of the input, and let no control character of an article reach the output."""
 
 from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +39,8 @@ def test_segments_are_slices_of_the_text_in_order(text, lang):
         assert s.start >= last
         last = s.end
     # nothing but blanks is left between segments
-    covered = "".join(text[a:b] for a, b in zip([0] + [s.end for s in segs], [s.start for s in segs] + [len(text)]))
+    covered = "".join(text[a:b] for a, b in zip([0] + [s.end for s in segs],
+                                                [s.start for s in segs] + [len(text)], strict=True))
     assert not covered.strip() or all(not ch.isalnum() for ch in covered)
 
 
@@ -65,7 +65,8 @@ def _report_with(left: list[str], right: list[str]):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(TEXTS.filter(str.strip), min_size=4, max_size=4), st.lists(TEXTS.filter(str.strip), min_size=5, max_size=5),
+@given(st.lists(TEXTS.filter(str.strip), min_size=4, max_size=4),
+       st.lists(TEXTS.filter(str.strip), min_size=5, max_size=5),
        st.sampled_from(["text", "diff", "tsv", "html"]), st.sampled_from(["app", "terminal"]))
 def test_every_view_renders_any_text_without_raw_controls(left, right, fmt, bidi):
     report = _report_with(left, right)

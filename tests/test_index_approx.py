@@ -68,7 +68,8 @@ def test_ivf_with_fewer_items_than_lists_is_exact(n):
 def test_an_empty_index_finds_nothing(method):
     found = VectorIndex(np.zeros((0, 8), np.float32), method=method).search(_unit(np.ones((3, 8))), 4)
     assert found.ids.shape == (3, 0) and found.scores.shape == (3, 0)
-    assert mean_neighbour_similarity(_unit(np.ones((3, 8))), np.zeros((0, 8), np.float32), 4, method=method).tolist() == [0, 0, 0]
+    assert mean_neighbour_similarity(_unit(np.ones((3, 8))), np.zeros((0, 8), np.float32), 4,
+                                     method=method).tolist() == [0, 0, 0]
 
 
 @pytest.mark.parametrize("method", ["ivf", "hnsw"])
@@ -170,7 +171,8 @@ def test_date_window_with_an_approximate_index(method):
     left_dates = [day + dt.timedelta(days=i // 10) for i in range(300)]
     right_dates = list(left_dates)
     right_dates[5] = day + dt.timedelta(days=400)  # left 5's counterpart is far off
-    found = _pairs(match_vectors(left, right, index=method, left_dates=left_dates, right_dates=right_dates, date_window_days=2))
+    found = _pairs(match_vectors(left, right, index=method, left_dates=left_dates,
+                                 right_dates=right_dates, date_window_days=2))
     assert (5, 5) not in found
     assert len(found & {(i, i) for i in range(300)}) >= 290
 

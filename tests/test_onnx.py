@@ -105,7 +105,8 @@ def _commands(tmp_path: Path, article_dirs) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("command", ["compare", "batch", "pair"])
 def test_the_default_model_never_imports_torch(command, encoder, tmp_path, article_dirs):
-    """A fresh vector cache, so the model really encodes: ONNX Runtime is loaded, torch and sentence-transformers not."""
+    """A fresh vector cache, so the model really encodes: ONNX Runtime is loaded, torch and sentence-transformers
+    not."""
     root = _shared_model_root(encoder, tmp_path / "cache")
     args = [*_commands(tmp_path, article_dirs)[command], "--cache-dir", str(root), "--quiet"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALIGNER_")}

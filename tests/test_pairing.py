@@ -1,4 +1,5 @@
-"""``aligner.pairing``: which article pairs with which. Pure tests on synthetic vectors; real-model tests are ``slow``."""
+"""``aligner.pairing``: which article pairs with which. Pure tests on synthetic vectors; real-model tests are
+``slow``."""
 
 from __future__ import annotations
 
@@ -103,7 +104,8 @@ def test_date_window_finds_a_counterpart_beyond_the_fetched_neighbours():
     left = np.vstack([base, others + 0.0])
     day = dt.date(2025, 1, 1)
     right_dates = [day + dt.timedelta(days=365)] * len(crowd) + [day] + [day] * 10
-    found = match_vectors(left, right, left_dates=[day] * 11, right_dates=right_dates, date_window_days=2, margin=-1.0, threshold=-1.0)
+    found = match_vectors(left, right, left_dates=[day] * 11, right_dates=right_dates,
+                          date_window_days=2, margin=-1.0, threshold=-1.0)
     assert (0, len(crowd)) in _pairs(found)
 
 
@@ -155,7 +157,8 @@ def test_pair_articles_skips_unreadable_and_reports_unpaired(tmp_path, monkeypat
     monkeypatch.setattr(pairing, "EXACT_MAX_SIZE", 3)
     topics = ["alpha", "beta", "gamma", "delta", "epsilon"]
     left = [ArticleRef(f"L{t}", text=f"{t} one.\n{t} two.") for t in topics]
-    right = [ArticleRef(f"R{t}", text=f"{t} uno.\n{t} dos.") for t in topics[:4]] + [ArticleRef("Romega", text="omega x.")]
+    right = [ArticleRef(f"R{t}", text=f"{t} uno.\n{t} dos.")
+             for t in topics[:4]] + [ArticleRef("Romega", text="omega x.")]
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\x00\x01\x02")
     result = pair_articles(left + [ArticleRef(str(binary))], right, encoder=HashEncoder())
@@ -183,8 +186,10 @@ def test_folders_and_manifests(tmp_path):
     assert refs[0] == ArticleRef(str(tmp_path / "ar" / "other.txt"), dt.date(2025, 10, 15))
     assert refs[1] == ArticleRef("/abs/x.txt", None)
 
-    (tmp_path / "m.jsonl").write_text(json.dumps({"path": "ar/other.txt", "date": "2025-10-16"}) + "\n\n", encoding="utf-8")
-    assert list_articles(tmp_path / "m.jsonl") == [ArticleRef(str(tmp_path / "ar" / "other.txt"), dt.date(2025, 10, 16))]
+    (tmp_path / "m.jsonl").write_text(json.dumps({"path": "ar/other.txt", "date": "2025-10-16"}) + "\n\n",
+                                      encoding="utf-8")
+    assert (list_articles(tmp_path / "m.jsonl")
+            == [ArticleRef(str(tmp_path / "ar" / "other.txt"), dt.date(2025, 10, 16))])
 
 
 @pytest.mark.parametrize(
@@ -232,7 +237,8 @@ def test_cli_writes_a_batch_manifest_and_skips_unreadable_files(article_dirs, ca
     left, right = article_dirs
     (left / "broken.txt").write_bytes(b"\x00\x00binary")
     out = tmp_path / "pairs.csv"
-    result = CliRunner().invoke(main, ["pair", str(left), str(right), "--out", str(out), "--cache-dir", str(cache_dir), "-v"])
+    result = CliRunner().invoke(main, ["pair", str(left), str(right), "--out", str(out),
+                                       "--cache-dir", str(cache_dir), "-v"])
     assert result.exit_code == 0, result.output
     assert f"aligner: skipped {left / 'broken.txt'}: looks like a binary file" in result.stderr
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))

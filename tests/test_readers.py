@@ -12,7 +12,8 @@ from corpora.readers import DEFAULT_MAX_BYTES, Article, CorpusError, decode_text
 
 ARABIC = "أجرى الرئيس الروسي فلاديمير بوتين اتصالاً هاتفياً مع العاهل البحريني.\nوقال «هذا ما دعت إليه روسيا»."
 ARABIC_PLAIN = "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع العاهل البحريني.\nوقال إن روسيا دعت إلى ذلك."
-PERSIAN = "کرملین اعلام کرد: ولادیمیر پوتین و حمد بن عیسی گفت و گو کردند.\nبحرین ریاست دوره‌ای اتحادیه عرب را برعهده دارد."
+PERSIAN = ("کرملین اعلام کرد: ولادیمیر پوتین و حمد بن عیسی گفت و گو کردند.\n"
+           "بحرین ریاست دوره‌ای اتحادیه عرب را برعهده دارد.")
 PERSIAN_CP1256 = "پژوهشگران چه گفتند؟ گزارش درباره ژاپن بود."
 
 
@@ -56,7 +57,7 @@ def test_read_article_decodes(tmp_path: Path, data: bytes, text: str, encoding: 
         (b"a\r\nb\r\n", "a\nb\n"),
         (b"a\rb\rc", "a\nb\nc"),
         (b"a\r\n\r\nb\n\rc", "a\n\nb\n\nc"),
-        ("سطر أول\r\nسطر ثان".encode("utf-8"), "سطر أول\nسطر ثان"),
+        ("سطر أول\r\nسطر ثان".encode(), "سطر أول\nسطر ثان"),
         ("سطر أول\r\nسطر ثان".encode("cp1256"), "سطر أول\nسطر ثان"),
         ("سطر أول\r\nسطر ثان".encode("utf-16"), "سطر أول\nسطر ثان"),
     ],
@@ -119,7 +120,8 @@ def _error(path: Path | str, **kwargs: int) -> str:
         (codecs.BOM_UTF16_LE + b"a\x00b", ["not valid UTF-16"]),
     ],
     ids=["empty", "bom-only", "whitespace", "unicode-whitespace", "utf16-whitespace", "png", "control-bytes",
-         "utf16-le-no-bom", "utf16-be-no-bom", "latin-1", "koi8-r", "cp1251", "greek", "hebrew", "bad-utf8-after-bom", "odd-utf16"],
+         "utf16-le-no-bom", "utf16-be-no-bom", "latin-1", "koi8-r", "cp1251", "greek", "hebrew",
+         "bad-utf8-after-bom", "odd-utf16"],
 )
 def test_bad_content_is_refused(tmp_path: Path, data: bytes, fragments: list[str]) -> None:
     message = _error(_write(tmp_path, "x.txt", data))
@@ -241,11 +243,11 @@ def _random_bmp_noise(n: int, seed: int) -> bytes:
         (_random_bmp_noise(2000, 2), ["not decodable as text", "UTF-16", "unassigned or private-use"]),
         (("وقال " + "\U000F0001" * 3 + " الوزير").encode("utf-8"), ["not decodable as text", "3 of", "private-use"]),
         (codecs.BOM_UTF16_LE + "1234 5678 ۹۰، 12.5%".encode("utf-16-le"), ["not decodable as text", "are letters"]),
-        (codecs.BOM_UTF8 + "+-*/ 12 = 3; !!! ... ?".encode("utf-8") + "ب".encode("utf-8"), ["UTF-8 byte-order mark", "are letters"]),
-        ("ًٌٍَُِّْ ٰٓ".encode("utf-8") * 10, ["has no letters", "diacritics"]),
-        ("123 456 ۱۲۳ ٤٥٦ 2025-01-01".encode("utf-8"), ["has no letters"]),
-        ("«...» — ! ؟ ، ؛ 🩷".encode("utf-8"), ["has no letters"]),
-        ("ـــــ ـــ".encode("utf-8"), ["has no letters"]),
+        (codecs.BOM_UTF8 + b"+-*/ 12 = 3; !!! ... ?" + "ب".encode(), ["UTF-8 byte-order mark", "are letters"]),
+        ("ًٌٍَُِّْ ٰٓ".encode() * 10, ["has no letters", "diacritics"]),
+        ("123 456 ۱۲۳ ٤٥٦ 2025-01-01".encode(), ["has no letters"]),
+        ("«...» — ! ؟ ، ؛ 🩷".encode(), ["has no letters"]),
+        ("ـــــ ـــ".encode(), ["has no letters"]),
         ("؟ ، ؛ 123 ... ؟".encode("cp1256"), ["not valid UTF-8"]),
     ],
     ids=["utf16-noise", "utf16-random-200", "utf16-random-2000", "utf8-private-use", "utf16-digits", "utf8-bom-symbols",
@@ -274,7 +276,8 @@ def test_real_text_with_digits_emoji_and_marks_is_kept(text: str, encoding: str)
 
 def _real_articles() -> list[Path]:
     root = Path(__file__).resolve().parents[1]
-    found = sorted((root / "corpora" / "samples").rglob("*.txt")) + sorted((root.parent / "shared" / "corpora").glob("*.txt"))
+    found = (sorted((root / "corpora" / "samples").rglob("*.txt"))
+             + sorted((root.parent / "shared" / "corpora").glob("*.txt")))
     return [p for p in found if p.name != "broken.txt"]  # the batch samples' deliberately binary file
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -32,7 +31,7 @@ NON_DEFAULT = {f.name: _changed(f) for f in dataclasses.fields(AlignParams)}
 
 
 def test_every_setting_has_its_flag_and_variable_on_every_command_that_aligns():
-    assert ALIGN_SETTINGS == tuple(NON_DEFAULT)
+    assert tuple(NON_DEFAULT) == ALIGN_SETTINGS
     for command in ALIGNING_COMMANDS:
         options = {p.name: p for p in main.commands[command].params}
         for f in dataclasses.fields(AlignParams):
@@ -90,7 +89,8 @@ def test_every_flag_reaches_the_reports_settings_and_signature(cache_dir, sample
 @pytest.mark.slow
 def test_a_batch_takes_a_users_lexicon_and_compares_again_when_it_changes(cache_dir, tmp_path):
     lexicon = tmp_path / "mine.toml"
-    lexicon.write_text('version = "mine"\n[library]\ngloss = "Library"\nar.neutral = ["المكتبة"]\nfa.loaded = ["کتابخانه"]\n',
+    lexicon.write_text('version = "mine"\n[library]\ngloss = "Library"\nar.neutral = '
+                       '["المكتبة"]\nfa.loaded = ["کتابخانه"]\n',
                        encoding="utf-8")
     out = tmp_path / "out"
     manifest = SAMPLES / "batch" / "manifest.csv"

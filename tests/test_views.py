@@ -104,9 +104,10 @@ def test_app_order_is_python_bidi_order_up_to_mirroring_and_marks():
     for seg in report.left.segments + report.right.segments:
         mine, theirs = visual_text(seg.text), get_display(seg.text, base_dir="R")
         assert len(bases(mine)) == len(bases(theirs))
-        for a, b in zip(bases(mine), bases(theirs)):
+        for a, b in zip(bases(mine), bases(theirs), strict=True):
             assert a == b or a == MIRRORED.get(b), (seg.text, mine, theirs)
-        assert sorted(ch for ch in mine if unicodedata.combining(ch)) == sorted(ch for ch in theirs if unicodedata.combining(ch))
+        assert (sorted(ch for ch in mine if unicodedata.combining(ch))
+                == sorted(ch for ch in theirs if unicodedata.combining(ch)))
 
 
 @pytest.mark.parametrize(

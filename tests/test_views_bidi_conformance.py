@@ -50,7 +50,8 @@ def _levels_and_order(text: str, rtl: bool | None) -> tuple[list[str], list[str]
 def _character_cases():
     for line in _lines("BidiCharacterTest-15.0.0.txt.gz"):
         codes, direction, base, levels, order = line.split(";")
-        yield line, "".join(chr(int(c, 16)) for c in codes.split()), DIRECTIONS[direction], int(base), levels.split(), order.split()
+        text = "".join(chr(int(c, 16)) for c in codes.split())
+        yield line, text, DIRECTIONS[direction], int(base), levels.split(), order.split()
 
 
 def test_bidi_character_test_every_line_passes():

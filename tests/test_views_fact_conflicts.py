@@ -113,7 +113,8 @@ def test_tsv_has_a_document_conflict_row_with_both_segments():
     (row,) = [r for r in rows if r[0] == "fact:number:document_conflict"]
     assert row == ["fact:number:document_conflict", "0", "2", "118 person|120 person", "118 شخصاً", "۱۲۰ نفر"]
     kinds = [r[0] for r in rows]
-    assert kinds.index("fact:number:conflict") < kinds.index("fact:number:document_conflict") < kinds.index("fact:number:left_only")
+    assert (kinds.index("fact:number:conflict") < kinds.index("fact:number:document_conflict")
+            < kinds.index("fact:number:left_only"))
 
 
 def test_tsv_lists_as_one_sided_only_facts_in_no_conflict():
@@ -201,7 +202,8 @@ def test_patch_applies_the_diff_with_its_comment_lines(tmp_path):
     target = tmp_path / "old.txt"
     target.write_text(old, encoding="utf-8")
     (tmp_path / "report.diff").write_text(diff, encoding="utf-8")
-    proc = subprocess.run(["patch", "--batch", str(target), str(tmp_path / "report.diff")], capture_output=True, text=True)
+    proc = subprocess.run(["patch", "--batch", str(target), str(tmp_path / "report.diff")],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert target.read_text(encoding="utf-8") == new
 
@@ -240,7 +242,8 @@ def test_hostile_fact_text_stays_data_in_every_view():
     left[0] = left[0].replace("118 شخصاً", "118\x1b[2J\u202e شخصاً")
     F = news_facts()
     bad = F.left[0]
-    F.left[0] = type(bad)(bad.kind, "118\x1b[2J\u202e شخصاً", bad.start, bad.start + len("118\x1b[2J\u202e شخصاً"), bad.value,
+    F.left[0] = type(bad)(bad.kind, "118\x1b[2J\u202e شخصاً", bad.start,
+                          bad.start + len("118\x1b[2J\u202e شخصاً"), bad.value,
                           segment=0, unit=bad.unit)
     report = news_report(F, left=left)
     for fmt in ("text", "diff", "tsv"):

@@ -26,11 +26,12 @@ def test_golden(name, report):
     expected = path.read_text(encoding="utf-8")
     if got != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), str(path), "rendered"))
-        pytest.fail(f"{name} differs from its golden file (ALIGNER_UPDATE_GOLDEN=1 to accept after review):\n{diff[:4000]}")
+        pytest.fail(f"{name} differs from its golden file (ALIGNER_UPDATE_GOLDEN=1 to accept "
+                    f"after review):\n{diff[:4000]}")
 
 
 def test_golden_text_views_hold_every_segment(report):
-    for name, (fmt, options) in CASES.items():
+    for name, (fmt, _options) in CASES.items():
         if fmt != "text":
             continue
         out = golden_path(name).read_text(encoding="utf-8")

@@ -47,7 +47,8 @@ class Page(HTMLParser):
             self.stack.append(tag)
         if tag == "tr":
             self._row = a.get("class", "")
-        elif tag == "mark" and "fact" in a.get("class", "").split() and "key" not in a["class"].split():  # not the legend
+        elif (tag == "mark" and "fact" in a.get("class", "").split()
+              and "key" not in a["class"].split()):  # not the legend
             self._open.append({"class": a["class"].split(), "title": a.get("title", ""), "text": ""})
         elif tag == "span" and "fm" in a.get("class", "").split() and not self._in_section:
             self._marker = [a.get("title", ""), ""]
@@ -122,12 +123,14 @@ def test_every_fact_is_marked_in_its_sentence_with_its_kind_and_value(page):
     assert "conflict" in injured["class"]
     assert "≠ right [2] «۱۲۰ نفر» (120 person) (unpaired sentences)" in injured["title"]
     assert "shared" in by_text["الأحد"]["class"] and "= right [0] «روز یکشنبه»" in by_text["الأحد"]["title"]
-    assert "only" in by_text["5 كيلومترات"]["class"] and "nowhere in the other article" in by_text["5 كيلومترات"]["title"]
+    assert ("only" in by_text["5 كيلومترات"]["class"]
+            and "nowhere in the other article" in by_text["5 كيلومترات"]["title"])
 
 
 def test_each_pair_has_its_fact_markers_with_their_facts_on_hover(page):
     markers = parse(page).markers
-    assert ("partial", "≠num", "≠ number: «120 مليون دولار» (120000000 usd ~) ≠ «۱۵۰ میلیون دلار» (150000000 usd)") in markers
+    assert ("partial", "≠num",
+            "≠ number: «120 مليون دولار» (120000000 usd ~) ≠ «۱۵۰ میلیون دلار» (150000000 usd)") in markers
     assert ("shared", "<num", "< number: «118 شخصاً» (118 person)") in markers
     (agree,) = [m for m in markers if m[1] == "=2"]
     assert agree[2].split("\n") == [  # the two agreeing facts, a line each (&#10; in the title)
@@ -180,7 +183,7 @@ def test_the_sample_with_facts_from_the_fact_layer():
     check_html_structure(page, report)
     p = parse(page)
     assert len(p.marks) == len(F.left) + len(F.right)  # the fact layer's facts do not cross
-    assert any("≠num" == m[1] for m in p.markers)
+    assert any(m[1] == "≠num" for m in p.markers)
     assert "120000000 usd" in p.section and "150000000 usd" in p.section
 
 
@@ -292,7 +295,8 @@ def _probe(page: str, tmp_path) -> dict:
     """The page as Chromium lays it out, measured by a script added to a copy of it (the page itself has none)."""
     path = tmp_path / "probe.html"
     path.write_text(page.replace("</body>", PROBE + "\n</body>"), encoding="utf-8")
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking",
            "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
            "--window-size=1200,2000", "--dump-dom", path.resolve().as_uri()]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

@@ -92,8 +92,10 @@ def test_the_issue_example_is_not_cut():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--width", "27", "--scores"], "aligner: error: --width 27 is too narrow for the text view with --scores: it needs at least 28 columns"),
-        (["--width", "22"], "aligner: error: --width 22 is too narrow for the text view of this report: it needs at least 23 columns"),
+        (["--width", "27", "--scores"], "aligner: error: --width 27 is too narrow for the text view with --scores: "
+                                        "it needs at least 28 columns"),
+        (["--width", "22"], "aligner: error: --width 22 is too narrow for the text view of this report: "
+                            "it needs at least 23 columns"),
     ],
 )
 def test_compare_below_the_narrowest_width_exits_2_in_one_line(monkeypatch, args, message):
@@ -106,7 +108,8 @@ def test_compare_below_the_narrowest_width_exits_2_in_one_line(monkeypatch, args
 
 def test_compare_at_the_narrowest_width_of_a_report_with_facts(monkeypatch):
     for args in (["--width", "23"], ["--width", "31", "--scores"]):
-        result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"), "--no-color", "--bidi", "app", *args)
+        result = run_compare(monkeypatch, str(SAMPLES / "ar.txt"), str(SAMPLES / "fa.txt"),
+                             "--no-color", "--bidi", "app", *args)
         assert result.exit_code == 0, (result.stderr, result.exception)
         assert max(display_width(line) for line in result.stdout.splitlines()) <= int(args[1])
         assert "…" not in result.stdout  # no marker cut to an ellipsis

@@ -136,7 +136,8 @@ def test_no_control_reaches_the_terminal(monkeypatch, hostile_files, view):
 @pytest.mark.parametrize("view", ["text-plain-terminal", "diff-plain", "tsv"])
 def test_escapes_are_shown_readably(monkeypatch, hostile_files, view):
     out = run_compare(monkeypatch, *hostile_files, *VIEWS[view], "--width", "220").stdout
-    for shown in ("\\x1b[2J", "\\x1b]0;title\\x07", "\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\", "\\x9b31m", "\\x7f"):
+    for shown in ("\\x1b[2J", "\\x1b]0;title\\x07", "\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\", "\\x9b31m",
+                  "\\x7f"):
         assert shown in out
     if view != "tsv":
         assert "ar\\x1b]0;title\\x07\\x1b[31m\\x9b.txt" in out  # the file name in the header

@@ -294,8 +294,8 @@ def _office_forms(word: str) -> tuple[str, ...]:
 
 
 def office_at(tokens: list[Token], i: int, lang: str | None = None) -> tuple[str, str, int] | None:
-    """The office phrase of ``lang`` (both languages when None or another language) starting at ``tokens[i]``, longest first:
-    (concept key, kind, end index) or None."""
+    """The office phrase of ``lang`` (both languages when None or another language) starting at ``tokens[i]``,
+    longest first: (concept key, kind, end index) or None."""
     if tokens[i].kind != "word" or not any(w in _OFFICE_FIRST for w in _office_forms(tokens[i].norm)):
         return None
     tables = [OFFICES[lang]] if lang in OFFICES else [OFFICES["ar"], OFFICES["fa"]]
@@ -362,13 +362,14 @@ def is_goftogu(tokens: list[Token], i: int) -> bool:
 # Titles (read by :mod:`.names`: a name stands next to a title)
 # ----------------------------------------------------------------------------------------
 TITLES = """الرئيس رئيس رئيسة الملك العاهل الأمير أمير الشيخ السيد السيدة الدكتور الوزير وزير وزيرة نائب الناطق الناطقة
-المتحدث المتحدثة متحدث سفير السفير المرشد قائد القائد مدير المدير محافظ المحافظ المستشار الجنرال اللواء العميد وكيل الأمين
-المبعوث مبعوث المندوب مندوب النائب رئيس‌جمهور رئیسجمهور رئیسجمهوری پادشاه شاه امیر شیخ آقای خانم دکتر وزیر معاون سخنگوی
-سخنگو سفیر رهبر فرمانده مدیر مدیرکل استاندار فرماندار دبیرکل نماینده سرلشکر سردار مشاور فرستاده ملک ولیعهد""".split()
+المتحدث المتحدثة متحدث سفير السفير المرشد قائد القائد مدير المدير محافظ المحافظ المستشار الجنرال اللواء العميد وكيل
+الأمين المبعوث مبعوث المندوب مندوب النائب رئيس‌جمهور رئیسجمهور رئیسجمهوری پادشاه شاه امیر شیخ آقای خانم دکتر وزیر معاون
+سخنگوی سخنگو سفیر رهبر فرمانده مدیر مدیرکل استاندار فرماندار دبیرکل نماینده سرلشکر سردار مشاور فرستاده ملک ولیعهد
+""".split()
 # words that continue a title before the name: "الناطق باسم الكرملين", "وكيل وزارة ...", "وزیر امور خارجه"
-TITLE_CONTINUATIONS = """باسم وزارة لشؤون شؤون الشؤون للشؤون العام العامة الأعلى الخارجية الداخلية الدفاع الطاقة الوفد الوزراء الجمهورية
-حكومة الحكومة مجلس المجلس هيئة منظمة برنامج امور امور خارجه کشور نیرو جمهوری دولت سازمان وزارت وزیر وزارت‌خانه
-کل ستاد خارجی داخلی اقتصاد دفاع نفت""".split()
+TITLE_CONTINUATIONS = """باسم وزارة لشؤون شؤون الشؤون للشؤون العام العامة الأعلى الخارجية الداخلية الدفاع الطاقة الوفد
+الوزراء الجمهورية حكومة الحكومة مجلس المجلس هيئة منظمة برنامج امور امور خارجه کشور نیرو جمهوری دولت سازمان وزارت وزیر
+وزارت‌خانه کل ستاد خارجی داخلی اقتصاد دفاع نفت""".split()
 TITLE_K = {norm(w) for w in TITLES}
 LINK_K = {norm(w) for w in TITLE_CONTINUATIONS}
 

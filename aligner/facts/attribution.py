@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._lex import AR_ACCORDING, AR_QUOTED, AR_VERBS, COMMA, FA_VERBS_ONE, OFFICE_KINDS, Token, forms, norm, office_at, verb_at
+from ._lex import (AR_ACCORDING, AR_QUOTED, AR_VERBS, COMMA, FA_VERBS_ONE, OFFICE_KINDS, Token, forms, norm, office_at,
+                   verb_at)
 from .model import Fact
 from .names import PLACE_K, STOP_K, is_weekday, name_key, same_name, same_word
 
@@ -167,7 +168,8 @@ def title_relation(x: Title, y: Title) -> str | None:
     if x.kind != y.kind:
         post, body = (x, y) if x.kind == "post" else (y, x)
         # a spokesperson or a minister speaks for their body ("سخنگوی دولت" / "الحكومة")
-        theirs = body.head in post.concepts or (post.head.endswith("minister") and body.head == "ministry" and body.fields)
+        theirs = body.head in post.concepts or (post.head.endswith("minister")
+                                                and body.head == "ministry" and body.fields)
         return "same" if theirs and body.fields <= post.fields and _places_meet(x, y) else None
     if x.head != y.head:
         if x.kind == "body" and "government" in (x.head, y.head):
@@ -292,7 +294,8 @@ def parse_title(tokens: list[Token], k: int, stop: int, names: _Names, lang: str
             break
         office = office_at(tokens, j, lang)
         person = names.person(j, tokens)
-        if person is not None and person.note != "gazetteer" and (construct or lang == "fa" and not _apposed(tokens, names.end[j], lang)):
+        if (person is not None and person.note != "gazetteer"
+                and (construct or lang == "fa" and not _apposed(tokens, names.end[j], lang))):
             person = None  # "محافظ كرمانشاه", "استاندار کرمانشاه": the complement, not a name
         if construct and office is None and person is None and not _stop_word(t, lang):
             # the genitive of a construct title: "محافظ كرمانشاه", "مقاطعة زرند"
@@ -315,7 +318,8 @@ def parse_title(tokens: list[Token], k: int, stop: int, names: _Names, lang: str
         if t.norm in TITLE_LINKS:
             j += 1
             continue
-        if head in VAGUE_HEADS and t.norm in (norm("في"), norm("در")) and j + 1 < stop and office_at(tokens, j + 1, lang):
+        if (head in VAGUE_HEADS and t.norm in (norm("في"), norm("در")) and j + 1 < stop
+                and office_at(tokens, j + 1, lang)):
             j += 1  # "مسؤول في وزارة البيئة": whose official
             continue
         if t.norm in (norm("في"), norm("در")) and j + 1 < stop and (where := _place_key(tokens[j + 1])):

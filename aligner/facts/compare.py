@@ -239,9 +239,9 @@ def conflict(a: Fact, b: Fact) -> str | None:
         if a.unit == "weekday" or b.unit == "weekday":
             wa, wb = _weekday_of(a), _weekday_of(b)
             return f"{wa} ≠ {wb}" if wa and wb and wa != wb and (a.unit == b.unit) else None
-        if _date_relation(a, b) is None and (span_of(a) or _month_day(a)) and (span_of(b) or _month_day(b)):
-            if a.unit == b.unit or {a.unit, b.unit} <= {"day", "range"}:
-                return f"{a.value} ≠ {b.value}"
+        if (_date_relation(a, b) is None and (span_of(a) or _month_day(a)) and (span_of(b) or _month_day(b))
+                and (a.unit == b.unit or {a.unit, b.unit} <= {"day", "range"})):
+            return f"{a.value} ≠ {b.value}"
         return None
     if a.kind == "attribution":
         # only two speakers told apart with confidence conflict (a title against a name is unknown)
@@ -328,7 +328,8 @@ class FactReport:
         }
 
 
-def compare_pair(left: list[Fact], right: list[Fact], li: list[int], ri: list[int]) -> tuple[list[Match], list[Match], list[int], list[int]]:
+def compare_pair(left: list[Fact], right: list[Fact], li: list[int],
+                 ri: list[int]) -> tuple[list[Match], list[Match], list[int], list[int]]:
     """Shared, conflicting and one-sided facts among ``left[li]`` and ``right[ri]``.
 
     Greedy one-to-one matching, best relation first; then a fact left over that agrees with an
@@ -454,7 +455,8 @@ def _add_cross_names(ldoc: DocumentFacts, rdoc: DocumentFacts, lsegs: set[int], 
     """Names found on one side only, or by spelling differences across the sides (see :mod:`.names`)."""
     ltoks = [t for s in sorted(lsegs) for t in ldoc.tokens[s]]
     rtoks = [t for s in sorted(rsegs) for t in rdoc.tokens[s]]
-    for doc, segs, other_doc, other_toks, other_segs in ((ldoc, lsegs, rdoc, rtoks, rsegs), (rdoc, rsegs, ldoc, ltoks, lsegs)):
+    for doc, segs, other_doc, other_toks, other_segs in ((ldoc, lsegs, rdoc, rtoks, rsegs),
+                                                         (rdoc, rsegs, ldoc, ltoks, lsegs)):
         other_names = NameIndex((g, g.value) for g in other_doc.facts if g.kind == "name" and g.segment in other_segs)
         words = _word_index(other_toks)
         for f in [f for f in doc.facts if f.kind == "name" and f.segment in segs]:
@@ -470,7 +472,8 @@ def _add_cross_names(ldoc: DocumentFacts, rdoc: DocumentFacts, lsegs: set[int], 
 
 def _word_index(tokens: list[Token]) -> NameIndex[Token]:
     """The tokens that may stand for a name, by their name keys."""
-    return NameIndex((t, name_key(t.text)) for t in tokens if t.kind == "word" and t.norm not in STOP_K and len(t.norm) >= 3)
+    return NameIndex((t, name_key(t.text)) for t in tokens if t.kind == "word"
+                     and t.norm not in STOP_K and len(t.norm) >= 3)
 
 
 def _covered(doc: DocumentFacts, t: Token) -> bool:
@@ -502,7 +505,8 @@ def _reading_order(f: Fact) -> tuple[int, int]:
     return f.doc_start, KINDS.index(f.kind)
 
 
-def check_facts(left_segments: list[Segment], right_segments: list[Segment], pairs: list[Pair], *, left_lang: str = "ar",
+def check_facts(left_segments: list[Segment], right_segments: list[Segment],
+                pairs: list[Pair], *, left_lang: str = "ar",
                 right_lang: str = "fa", related: Iterable[tuple[int, int]] = (),
                 documents: tuple[DocumentFacts, DocumentFacts] | None = None) -> FactReport:
     """Extract both documents' facts and compare them per pair and per document.

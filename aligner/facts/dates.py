@@ -71,7 +71,8 @@ WEEKDAYS = normalise_table({
     "دوشنبه": "monday", "سهشنبه": "tuesday", "چهارشنبه": "wednesday", "پنجشنبه": "thursday", "جمعه": "friday",
     "شنبه": "saturday", "یکشنبه": "sunday",
 })
-WEEKDAY_FIRST = normalise_table({"سه": "tuesday", "پنج": "thursday", "چهار": "wednesday", "یک": "sunday", "دو": "monday"})
+WEEKDAY_FIRST = normalise_table({"سه": "tuesday", "پنج": "thursday", "چهار": "wednesday",
+                                 "یک": "sunday", "دو": "monday"})
 WEEKDAY_INDEX = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
 DAY_ORDINALS = normalise_table({

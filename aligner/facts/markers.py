@@ -94,7 +94,8 @@ def conflicts(facts: FactReport) -> list[Conflict]:
         p = facts.pairs[i]
         out += [Conflict(m, facts.left[m.left], facts.right[m.right], tuple(p.left_segments), tuple(p.right_segments))
                 for m in p.conflicts]
-    across = sorted(facts.conflicts, key=lambda m: (facts.left[m.left].segment, facts.right[m.right].segment, m.left, m.right))
+    across = sorted(facts.conflicts, key=lambda m: (facts.left[m.left].segment,
+                                                    facts.right[m.right].segment, m.left, m.right))
     out += [Conflict(m, facts.left[m.left], facts.right[m.right], (facts.left[m.left].segment,),
                      (facts.right[m.right].segment,), unpaired=True) for m in across]
     return out

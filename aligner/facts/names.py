@@ -29,7 +29,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from ._lex import (AR_ACCORDING, AR_QUOTED, COMMA, FA_VERBS_ONE, FA_VERBS_TWO, LINK_K, Token, forms, is_goftogu, is_title,
+from ._lex import (AR_ACCORDING, AR_QUOTED, COMMA, FA_VERBS_ONE, FA_VERBS_TWO, LINK_K,
+                   Token, forms, is_goftogu, is_title,
                    nisba, norm, office_kind, overlapped, verb_at)
 from .dates import WEEKDAYS
 from .model import Fact
@@ -110,8 +111,8 @@ GIVEN = """محسن محمد محمود أحمد احمد علي علی حسن �
 نوري نوری مصطفى مصطفی كمال کمال رشيد رشید هشام عادل عبدالعزيز عبدالعزیز سلطان منصور أردوغان بنيامين بنیامین""".split()
 PLACES = """إيران ایران روسيا روسیه موسكو مسکو طهران تهران البحرين بحرين بحرین المنامة منامه قطر الدوحة دوحه العراق عراق
 بغداد تركيا ترکیه أنقرة آنکارا أفغانستان افغانستان كابل کابل باكستان پاکستان إسلام‌آباد اسلام‌آباد اسلامآباد عمان مسقط
-سوريا سوریه دمشق لبنان بيروت بیروت مصر القاهرة قاهره السعودية عربستان الرياض ریاض الإمارات امارات أبوظبي ابوظبی الكويت کویت
-الأردن اردن عمّان فلسطين فلسطین غزة غزه إسرائيل اسرائيل اسرائیل الصين چین بكين پکن الهند هند أمريكا أميركا آمریکا
+سوريا سوریه دمشق لبنان بيروت بیروت مصر القاهرة قاهره السعودية عربستان الرياض ریاض الإمارات امارات أبوظبي ابوظبی الكويت
+کویت الأردن اردن عمّان فلسطين فلسطین غزة غزه إسرائيل اسرائيل اسرائیل الصين چین بكين پکن الهند هند أمريكا أميركا آمریکا
 واشنطن واشنگتن فرنسا فرانسه باريس پاریس ألمانيا آلمان برلين برلین بريطانيا انگلیس لندن اليمن یمن صنعاء صنعا
 شيراز شیراز أصفهان اصفهان مشهد تبريز تبریز فارس أوكرانيا اوکراین كييف کی‌یف بطرسبورغ پترزبورگ سانت‌پترزبورگ جنيف ژنو
 فيينا وین نيويورك نیویورک الخليج خلیج أذربيجان آذربایجان أرمينيا ارمنستان الكرملين کرملین رويترز رویترز فاو فائو
@@ -124,10 +125,12 @@ STOP = """في من على إلى الى عن أن إن ان أنه انه هذ�
 SAYING = """قال وقال قالت وقالت أكد وأكد أكدت أضاف وأضاف أضافت أشار وأشار أشارت أعلن وأعلن أعلنت صرح وصرح أوضح وأوضح ذكر
 وذكر ذكرت شدد وشدد نفى ونفى رأى ورأى اعتبر واعتبر كشف وكشف دعا ودعا لفت ولفت گفت افزود کرد داشت داد شد""".split()
 
-_ALIAS_GROUPS = """روسيا روسیه روسية|تركيا ترکیه|أمريكا أميركا آمریکا امریکا|سوريا سوریه|السعودية عربستان|إسرائيل اسرائیل اسرائيل
+_ALIAS_GROUPS = """روسيا روسیه روسية|تركيا ترکیه|أمريكا أميركا آمریکا امریکا|سوريا سوریه|السعودية عربستان
+|إسرائيل اسرائیل اسرائيل
 |الصين چین|بريطانيا انگلیس انگلستان بریتانیا|ألمانيا آلمان|فرنسا فرانسه|أوكرانيا اوکراین|بطرسبورغ پترزبورگ|جنيف ژنو
 |فيينا وین|الهند هند|اليابان ژاپن|النمسا اتریش|الأردن اردن|باكستان پاکستان|أفغانستان افغانستان|فاو فائو|الإمارات امارات
-|البحرين بحرین|أنقرة آنکارا|لبنان لبنان|مصر مصر|العراق عراق|قطر قطر|أذربيجان آذربایجان|أرمينيا ارمنستان|الكويت کویت|اليمن یمن"""
+|البحرين بحرین|أنقرة آنکارا|لبنان لبنان|مصر مصر|العراق عراق|قطر قطر|أذربيجان آذربایجان|أرمينيا ارمنستان|الكويت کویت
+|اليمن یمن"""
 ALIASES: dict[str, str] = {}
 for _group in _ALIAS_GROUPS.split("|"):
     _keys = [_strip_al(w).translate(_KEY) for w in norm_words(_group)]
@@ -197,7 +200,8 @@ def _before_title(tokens: list[Token], i: int, known: set[str], used: list[bool]
     if comma:
         while a - 1 >= 0 and k - a < 3 and _name_word(tokens[a - 1]) and not used[a - 1]:
             a -= 1
-    elif k - 1 >= 0 and _name_word(tokens[k - 1]) and (_is_given(tokens[k - 1]) or name_key(tokens[k - 1].norm) in known):
+    elif k - 1 >= 0 and _name_word(tokens[k - 1]) and (_is_given(tokens[k - 1])
+                                                       or name_key(tokens[k - 1].norm) in known):
         a = k - 1
     boundary = a == 0 or tokens[a - 1].kind == "punct" or tokens[a - 1].norm == "و"
     return (a if boundary else None), k
@@ -235,7 +239,7 @@ def _extend_name(tokens: list[Token], i: int, *, known: set[str]) -> int:
             # second word: a surname (also "الحديثي", "آل خليفة"); a third only when known or after two given names
             if words >= 2 and name_key(t.norm) not in known and not two_given:
                 break
-            if _is_place(t) and words >= 1 and not name_key(t.norm) in known:
+            if _is_place(t) and words >= 1 and name_key(t.norm) not in known:
                 break
             j += 1
             words += 1

@@ -58,16 +58,22 @@ _UNITS = {
     "ton": "طن أطنان تن", "kg": "كيلوغرام كيلوغرامات کیلوگرم", "litre": "لتر ليتر لیتر", "mm": "ملم مليمتر میلیمتر",
     "day": "يوم أيام روز روزه", "week": "أسبوع أسابيع هفته", "month": "أشهر شهور ماه ماهه",
     "year": "عام أعوام سنة سنوات سال ساله", "hour": "ساعة ساعات ساعت ساعته", "minute": "دقيقة دقائق دقیقه",
-    "country": "دولة دول کشور", "person": "شخص أشخاص نفر شخصا", "refugee": "لاجئ لاجئين لاجئا پناهجو پناهنده", "killed": "قتيل قتلى کشته", "injured": "جريح جرحى زخمی مجروح",
+    "country": "دولة دول کشور", "person": "شخص أشخاص نفر شخصا", "refugee": "لاجئ لاجئين لاجئا پناهجو پناهنده",
+    "killed": "قتيل قتلى کشته", "injured": "جريح جرحى زخمی مجروح",
     "expert": "خبير خبراء کارشناس", "workshop": "ورشة ورش کارگاه", "company": "شركة شركات شرکت",
     "article": "مقالة مقال مقالات مقاله", "soldier": "جندي جنود سرباز", "member": "عضو أعضاء", "city": "مدينة مدن",
-    "village": "قرية قرى روستا", "student": "طالب طلاب دانشجو", "school": "مدرسة مدارس مدرسه", "house": "منزل منازل خانه",
-    "family": "عائلة عائلات أسرة أسر خانواده", "plant": "محطة محطات نیروگاه", "dam": "سد سدود سد", "truck": "شاحنة شاحنات کامیون",
-    "flight": "رحلة رحلات پرواز", "vessel": "سفينة سفن کشتی", "barrel": "برميل براميل بشکه", "megawatt": "ميغاواط مگاوات",
-    "hectare": "هكتار هکتار", "bed": "سرير أسرة تخت", "job": "وظيفة وظائف شغل", "patient": "مريض مرضى بیمار", "team": "فريق فرق منتخب منتخبات تیم",
+    "village": "قرية قرى روستا", "student": "طالب طلاب دانشجو", "school": "مدرسة مدارس مدرسه",
+    "house": "منزل منازل خانه",
+    "family": "عائلة عائلات أسرة أسر خانواده", "plant": "محطة محطات نیروگاه", "dam": "سد سدود سد",
+    "truck": "شاحنة شاحنات کامیون",
+    "flight": "رحلة رحلات پرواز", "vessel": "سفينة سفن کشتی", "barrel": "برميل براميل بشکه",
+    "megawatt": "ميغاواط مگاوات",
+    "hectare": "هكتار هکتار", "bed": "سرير أسرة تخت", "job": "وظيفة وظائف شغل", "patient": "مريض مرضى بیمار",
+    "team": "فريق فرق منتخب منتخبات تیم",
     "project": "مشروع مشاريع پروژه طرح", "prisoner": "أسير أسرى سجين زندانی اسیر", "vote": "صوت أصوات رأی",
     "seat": "مقعد مقاعد کرسی", "worker": "عامل عمال كارگر", "medal": "ميدالية ميداليات مدال",
-    "gold": "ذهبية ذهبيات طلا", "silver": "فضية فضيات نقره", "bronze": "برونزية برونزيات برنز", "session": "دورة دورات دوره", "times": "مرة مرات بار", "child": "طفل أطفال کودک",
+    "gold": "ذهبية ذهبيات طلا", "silver": "فضية فضيات نقره", "bronze": "برونزية برونزيات برنز",
+    "session": "دورة دورات دوره", "times": "مرة مرات بار", "child": "طفل أطفال کودک",
 }
 UNITS: dict[str, str] = {}
 for _unit, _unit_words in _UNITS.items():
@@ -96,10 +102,7 @@ def parse_digits(s: str) -> Decimal | None:
         return _decimal(t.replace("\u066c", "").replace(",", "").replace("\u066b", "."))
     t = t.replace("\u066c", "")
     if "," in t and "." in t:
-        if t.rfind(",") > t.rfind("."):
-            t = t.replace(".", "").replace(",", ".")
-        else:
-            t = t.replace(",", "")
+        t = t.replace(".", "").replace(",", ".") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
     elif "," in t:
         groups = t.split(",")
         if all(len(g) == 3 for g in groups[1:]):
@@ -158,7 +161,8 @@ BOUND_BEFORE = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps 
 _BOUND_BY_LAST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _phrase, _bound in BOUND_BEFORE:
     # a one-word phrase may carry a clitic (بنحو, لأكثر): file it under those forms too
-    for _last in ({_phrase[-1]} if len(_phrase) > 1 else {_phrase[0], *(p + _phrase[0] for p in ("و", "ب", "ل", "ف", "وب", "ول", "فب"))}):
+    for _last in ({_phrase[-1]} if len(_phrase) > 1
+                  else {_phrase[0], *(p + _phrase[0] for p in ("و", "ب", "ل", "ف", "وب", "ول", "فب"))}):
         _BOUND_BY_LAST.setdefault(_last, []).append((_phrase, _bound))
 # and after the number (and its unit): ۵۰ نفر تقریباً, 20 شخصاً على الأقل, ۱۸ سال به بالا
 BOUND_AFTER = sorted(((tuple(norm(w) for w in p.split()), bound) for bound, ps in {
@@ -450,7 +454,8 @@ def _step_scale(st: _Reading, a: Atom, atoms: list[Atom], k: int) -> _Reading | 
     elif not st.group and (st.empty and not st.joined or st.joined and st.scale):
         if a.role == "plural":
             return None  # آلاف without a count: "thousands of"
-        count = Decimal(2) if a.role == "dual" or (a.role == "scale2a" and _dual_in_construct(a, atoms, k)) else Decimal(1)
+        count = Decimal(2) if a.role == "dual" or (a.role == "scale2a"
+                                                   and _dual_in_construct(a, atoms, k)) else Decimal(1)
     elif st.after_scale and not st.joined and a.role == "scale" and s > st.scale:
         nxt.pieces[-1] *= s  # ألف مليون, ثلاثة آلاف مليون: a thousand millions
         nxt.scale = st.scale * s
@@ -539,7 +544,7 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
                     base: int = 0) -> list[Fact]:
     facts: list[Fact] = []
     i, n = 0, len(tokens)
-    taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken)) if hit}
+    taken_at = {t.start for t, hit in zip(tokens, overlapped(tokens, taken), strict=True) if hit}
 
     def free(t: Token) -> bool:
         return t.start not in taken_at
@@ -552,7 +557,8 @@ def extract_numbers(tokens: list[Token], text: str, *, lang: str, taken: list[tu
         found = _number_at(tokens, i, lang, free)
         if found is None:
             fact = (_dual_noun(tokens, i, text, segment, base) or _glued_unit(tok, segment, base)
-                    or _share(tokens, i, text, lang, segment, base) or _one_after_noun(tokens, i, text, lang, segment, base))
+                    or _share(tokens, i, text, lang, segment, base)
+                    or _one_after_noun(tokens, i, text, lang, segment, base))
             if fact is not None:
                 facts.append(fact)
                 i = max(i + 1, next(k for k in range(i, n + 1) if k == n or tokens[k].start >= fact.doc_end))
@@ -716,7 +722,8 @@ def _bound_before(tokens: list[Token], i: int) -> str:
             if i - gap < m or gap and phrase[-1] not in _EXCEED:
                 continue
             words = tokens[i - gap - m:i - gap]
-            if all(t.norm == w for t, w in zip(words[1:], phrase[1:])) and phrase[0] in forms(words[0].norm):
+            if all(t.norm == w for t, w in zip(words[1:], phrase[1:],
+                                               strict=True)) and phrase[0] in forms(words[0].norm):
                 return bound
     return ""
 
@@ -724,7 +731,7 @@ def _bound_before(tokens: list[Token], i: int) -> str:
 def _bound_after(tokens: list[Token], j: int) -> str:
     for phrase, bound in BOUND_AFTER:
         words = tokens[j:j + len(phrase)]
-        if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase)):
+        if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase, strict=True)):
             return bound
     return ""
 

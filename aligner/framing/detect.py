@@ -114,6 +114,7 @@ def find_mentions(segments: list[Segment], lang: str, lexicon: Lexicon) -> list[
             start, end = tokens[i].start, tokens[j - 1].end
             if i > 0 and tokens[i - 1].text == "(" and any(t.text == ")" for t in tokens[i:j]):
                 start = tokens[i - 1].start  # «(رژیم) اسرائیل»: the mention keeps both brackets
-            out.append(Mention(v.concept, v.register, v.term, seg.text[start:end], seg.id, start, end, seg.start + start))
+            out.append(Mention(v.concept, v.register, v.term, seg.text[start:end], seg.id,
+                               start, end, seg.start + start))
             i = j
     return out

@@ -159,7 +159,7 @@ def _resolve_paragraph(par: str, rtl: bool | None) -> tuple[list[int | None], li
         given = "".join(_STAND_IN[unknown[i]] if i in unknown else ch for i, ch in enumerate(given))
         base = (1 if rtl else 0) if rtl is not None else get_base_level_inner(given)
         levels, classes = _engine_levels(get_display_inner(given, "LR"[base], True), given)
-    return [None if cls in _REMOVED else lv for lv, cls in zip(levels, classes)], classes, base
+    return [None if cls in _REMOVED else lv for lv, cls in zip(levels, classes, strict=True)], classes, base
 
 
 def _engine_text(par: str) -> str:
@@ -275,7 +275,8 @@ def _display_order(resolved: Resolved, start: int, end: int) -> tuple[list[int],
     return _marks_after_base(text, order, level), level
 
 
-def _display_order_or_logical(resolved_or_text, start: int, end: int, rtl: bool | None) -> tuple[list[int], dict[int, int]]:
+def _display_order_or_logical(resolved_or_text, start: int, end: int,
+                              rtl: bool | None) -> tuple[list[int], dict[int, int]]:
     """:func:`_display_order`; should the engine fail on a text (or its answer not be understood),
     that line is shown in logical order rather than crash the view."""
     try:
@@ -332,7 +333,7 @@ def visual_lines(paragraph: Text, lines: list[Text], *, rtl: bool | None = True)
     except Exception:  # noqa: BLE001 -- the engine failed: each line falls back on its own
         resolved = plain
     out = []
-    for line, (start, end) in zip(lines, spans):
+    for line, (start, end) in zip(lines, spans, strict=True):
         order, levels = _display_order_or_logical(resolved, start, end, rtl)
         out.append(_visual(line, [i - start for i in order], {i - start: lv for i, lv in levels.items()}))
     return out
@@ -361,7 +362,8 @@ def _visual(line: Text, order: list[int], levels: dict[int, int]) -> Text:
     for span in line.spans:
         for i in range(max(span.start, 0), min(span.end, len(plain))):
             styles[i].append(span.style)
-    out = Text("".join(chars), style=line.style, justify=line.justify, no_wrap=line.no_wrap, overflow=line.overflow, end=line.end)
+    out = Text("".join(chars), style=line.style, justify=line.justify, no_wrap=line.no_wrap,
+               overflow=line.overflow, end=line.end)
     start = 0
     for pos in range(1, len(order) + 1):
         if pos == len(order) or styles[order[pos]] != styles[order[start]]:

@@ -5,7 +5,8 @@ article are ``-`` lines, segments only in the right article ``+`` lines, and
 both sides of a pair are context lines (left first, then right). Each line
 names its side and segment id, ``[ar 3]``; a partial pair's lines carry ``~``
 (``[ar 0 ~]``); a segment said elsewhere (no one-to-one counterpart, but the
-other article has its content) is a context line naming where (``[ar 5 ≈fa 2]``), and with ``--scores`` the pair's score follows (``[ar 3 0.57]``).
+other article has its content) is a context line naming where (``[ar 5 ≈fa 2]``), and with ``--scores`` the
+pair's score follows (``[ar 3 0.57]``).
 The first line carries the signature (viewers ignore lines before ``---``);
 the hunk header counts lines like a real diff, so viewers parse it. Text is in
 logical order; colour (``-`` red, ``+`` green) only when asked.
@@ -47,7 +48,8 @@ def render_diff(report, *, show_scores: bool = False, color: bool = False, parti
     rows = ordered_rows(report, partial_below=partial_below)
     by_pair, unpaired = _conflict_notes(report, ltag, rtag)
     for row in rows:
-        note = (" ~" if row.kind == "partial" else "") + (f" {row.score:.2f}" if show_scores and row.score is not None else "")
+        note = (" ~" if row.kind == "partial" else "") + (f" {row.score:.2f}" if show_scores
+                                                          and row.score is not None else "")
         if row.kind in ("shared", "partial"):
             for i in row.left:
                 body.append((" ", _line(ltag, i, note, left.segments[i].text)))
@@ -102,8 +104,10 @@ def _line(tag: str, i: int, note: str, text: str) -> str:
     return f"[{tag} {i}{note}] " + " ".join(text.splitlines())
 
 
-def _conflict_notes(report, ltag: str, rtag: str) -> tuple[dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]], list[str]]:
-    """The comment lines of the fact conflicts: per pair (keyed by its left and right ids), and across unpaired sentences."""
+def _conflict_notes(report, ltag: str, rtag: str) -> tuple[dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]],
+                                                           list[str]]:
+    """The comment lines of the fact conflicts: per pair (keyed by its left and right ids), and across unpaired
+    sentences."""
     if not has_facts(report):
         return {}, []
     by_pair: dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]] = {}

@@ -86,7 +86,8 @@ class DetailsSection:
         out = []
         for entry in self.entries():
             wrapped = wrap(entry, max(width - INDENT, 1), console)
-            shown = visual_lines(entry, wrapped, rtl=False) if self.bidi == "app" else [closed_line(line) for line in wrapped]
+            shown = (visual_lines(entry, wrapped, rtl=False) if self.bidi == "app"
+                     else [closed_line(line) for line in wrapped])
             out += [Text(" " * INDENT) + line if n else line for n, line in enumerate(shown)]
         return out
 

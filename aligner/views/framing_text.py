@@ -28,7 +28,7 @@ def framing_markers(report) -> dict[tuple[tuple[int, ...], tuple[int, ...]], lis
     """(left ids, right ids) of each pair whose sides name a concept in different registers -> [MARKER]."""
     if not has_framing(report):
         return {}
-    return {(p.left, p.right): [MARKER] for p, diffs in zip(report.pairs, report.framing.pairs) if diffs}
+    return {(p.left, p.right): [MARKER] for p, diffs in zip(report.pairs, report.framing.pairs, strict=True) if diffs}
 
 
 def framing_legend() -> Text:
@@ -62,7 +62,8 @@ class FramingSection(DetailsSection):
         F = self.framing
         named_left, named_right = F.named("left"), F.named("right")
         head = Text("Framing", style="bold")
-        head.append(f"  {len(named_left)} concepts named left, {len(named_right)} right, {len(named_left & named_right)} by both"
+        head.append(f"  {len(named_left)} concepts named left, {len(named_right)} right, "
+                    f"{len(named_left & named_right)} by both"
                     "  ·  ")
         head.append(f"{len(F.document)} named in different words", style=STYLE if F.document else "")
         head.append(f"  ·  lexicon {safe(F.lexicon, keep='')}", style="dim")

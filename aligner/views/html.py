@@ -49,7 +49,8 @@ def escape(text: str) -> str:
 
 CSS = """
 :root { color-scheme: light; }
-body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Tahoma, Arial, sans-serif; margin: 1.5em; color: #1d1d1f; background: #fff; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Tahoma, Arial, sans-serif; margin: 1.5em; \
+color: #1d1d1f; background: #fff; }
 header h1 { font-size: 1.3em; margin: 0 0 .3em; }
 header p, header dl { margin: .2em 0; }
 dl.paths { display: grid; grid-template-columns: max-content auto; gap: 0 .8em; }
@@ -79,11 +80,13 @@ footer { margin-top: 1em; color: #555; font-size: .85em; } footer code { word-br
 FACT_CSS = """
 table.report.with-facts col.mark { width: 4.6em; }
 td.mark .fm { display: block; font-size: .8em; }
-.fm.differ { color: #a21caf; } .fm.left { color: #c62828; font-weight: normal; } .fm.right { color: #0b7285; font-weight: normal; }
+.fm.differ { color: #a21caf; } .fm.left { color: #c62828; font-weight: normal; } \
+.fm.right { color: #0b7285; font-weight: normal; }
 .fm.agree { color: #1a7f37; font-weight: normal; }
 mark.fact { background: none; color: inherit; border-bottom: 2px solid #888; padding: 0 .05em; }
 mark.f-number { border-bottom-color: #3451b2; } mark.f-date { border-bottom-color: #1a7f37; }
-mark.f-name { border-bottom-color: #9a6700; } mark.f-attribution { border-bottom-color: #7c3aed; border-bottom-style: dotted; }
+mark.f-name { border-bottom-color: #9a6700; } \
+mark.f-attribution { border-bottom-color: #7c3aed; border-bottom-style: dotted; }
 mark.fact.only { border-bottom-style: dashed; }
 mark.fact.conflict { background: #f5c6f1; border-bottom: 3px solid #a21caf; }
 section.facts { margin-top: 1.5em; } section.facts h2 { font-size: 1.15em; margin: 0 0 .3em; }
@@ -101,9 +104,12 @@ STATUS_TEXT = {"conflict": "in conflict", "shared": "shared", "only": "nowhere i
 FRAMING_CSS = """
 td.mark .fr { display: block; font-size: .8em; color: #9a6700; }
 section.framing { margin-top: 1.5em; } section.framing h2 { font-size: 1.15em; margin: 0 0 .3em; }
-table.framing { border-collapse: collapse; margin-top: .5em; } table.framing td, table.framing th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; text-align: start; }
+table.framing { border-collapse: collapse; margin-top: .5em; } \
+table.framing td, table.framing th { border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; \
+text-align: start; }
 .gloss { color: #666; font-size: .9em; } .register { font-size: .85em; padding: 0 .3em; border-radius: .3em; }
-.register.loaded { background: #fff3bf; } .register.honorific { background: #d3f9d8; } .register.derogatory { background: #ffe3e3; } .register.euphemism { background: #d0ebff; }
+.register.loaded { background: #fff3bf; } .register.honorific { background: #d3f9d8; } \
+.register.derogatory { background: #ffe3e3; } .register.euphemism { background: #d0ebff; }
 """
 
 
@@ -151,7 +157,8 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
     out += [
         "</header>",
         f'<table class="report{" with-facts" if facts else ""}">',
-        '<colgroup><col class="mark"><col class="left"><col class="right">' + ('<col class="score">' if show_scores else "") + "</colgroup>",
+        '<colgroup><col class="mark"><col class="left"><col class="right">'
+        + ('<col class="score">' if show_scores else "") + "</colgroup>",
         "<thead><tr><th>kind</th>"
         f"<th>{escape(left_name)} (left)</th><th>{escape(right_name)} (right)</th>"
         + ("<th>score</th>" if show_scores else "")
@@ -161,17 +168,21 @@ def render_html(report, *, show_scores: bool = False, partial_below: float = PAR
     left_marks = facts.marks("left") if facts else None
     right_marks = facts.marks("right") if facts else None
     for row in rows:
-        tip = LABELS[row.kind] + (f" · score {row.score:.4f} · margin {row.margin:.4f}" if row.score is not None else "")
+        tip = LABELS[row.kind] + (f" · score {row.score:.4f} · margin {row.margin:.4f}"
+                                  if row.score is not None else "")
         if row.moved:
             tip += " · counterpart elsewhere in the right article"
         mark = MARKERS[row.kind] + ("*" if row.moved else "")
         fact_markers = facts.row_markers(row.left, row.right) if facts else ""
         fact_markers += framing.row_marker(row.left, row.right) if framing else ""
         cells = [f'<td class="mark" title="{escape(tip)}">{escape(mark)}{fact_markers}</td>']
-        cells.append(_cell(r.left, row.left, "left", tip, left_marks) if row.left or not row.covered_by else _see(row.covered_by, "left"))
-        cells.append(_cell(r.right, row.right, "right", tip, right_marks) if row.right or not row.covered_by else _see(row.covered_by, "right"))
+        cells.append(_cell(r.left, row.left, "left", tip, left_marks) if row.left or not row.covered_by
+                     else _see(row.covered_by, "left"))
+        cells.append(_cell(r.right, row.right, "right", tip, right_marks) if row.right or not row.covered_by
+                     else _see(row.covered_by, "right"))
         if show_scores:
-            cells.append(f'<td class="score">{row.score:.2f}</td>' if row.score is not None else '<td class="score"></td>')
+            cells.append(f'<td class="score">{row.score:.2f}</td>' if row.score is not None
+                         else '<td class="score"></td>')
         out.append(f'<tr class="{row.kind}" title="{escape(tip)}">' + "".join(cells) + "</tr>")
     out += [
         "</tbody>",
@@ -208,7 +219,9 @@ def _cell(side, ids: tuple[int, ...], role: str, tip: str, marks: dict[int, list
     direction, lang = _direction(side)
     segs = "".join(
         f'<p class="seg" id="{role}-{i}"><span class="id">[{i}]</span> '
-        f'<span class="text">{highlighted(side.segments[i].text, marks.get(i, [])) if marks else escape(side.segments[i].text)}</span></p>'
+        '<span class="text">'
+        f'{highlighted(side.segments[i].text, marks.get(i, [])) if marks else escape(side.segments[i].text)}'
+        '</span></p>'
         for i in ids
     )
     return f'<td class="{role} text" dir="{direction}"{lang} title="{escape(tip)}">{segs}</td>'
@@ -276,7 +289,7 @@ class PageFacts:
                 self._relate(m.left, m.right, "shared", "=", f" ({m.relation})")
         for c in self.conflicts:
             self._relate(c.match.left, c.match.right, "conflict", "≠", " (unpaired sentences)" if c.unpaired else "")
-        for role, only in zip(("left", "right"), self.only):
+        for role, only in zip(("left", "right"), self.only, strict=True):
             for i in only:
                 self.status[role].setdefault(i, "only")
 
@@ -290,8 +303,10 @@ class PageFacts:
     # -- the table -----------------------------------------------------------------------------
 
     def legend(self) -> str:
-        signs = "".join(f'<span class="fm-key"><b class="fm {MARKER_CLASSES[sign[0]]}">{escape(sign)}</b> {label}</span> '
-                        for sign, label in (("≠", "differ"), ("<", "only left"), (">", "only right"), ("=N", "N agree")))
+        signs = "".join(f'<span class="fm-key"><b class="fm {MARKER_CLASSES[sign[0]]}">{escape(sign)}</b> '
+                        f'{label}</span> '
+                        for sign, label in (("≠", "differ"), ("<", "only left"),
+                                            (">", "only right"), ("=N", "N agree")))
         return (f'<p class="legend facts-legend">facts: {signs}(num date name attr); in the text '
                 '<mark class="fact key conflict">in conflict</mark> <mark class="fact key shared">shared</mark> '
                 '<mark class="fact key only">nowhere in the other article</mark>; hover a fact for its value; '
@@ -304,10 +319,11 @@ class PageFacts:
             return ""
         details = pair_details(self.facts, i)
         out = []
-        for full, marker in zip(pair_markers(self.facts, i), short_markers(self.facts, i)):
+        for full, marker in zip(pair_markers(self.facts, i), short_markers(self.facts, i), strict=True):
             sign = full[0]
             # the detail lines behind the marker: "≠ number: …" for ≠number, every "= …" for =N
-            lines = [d for d in details if d[0] == "="] if sign == "=" else [d for d in details if d.startswith(f"{sign} {full[1:]}:")]
+            lines = ([d for d in details if d[0] == "="] if sign == "="
+                     else [d for d in details if d.startswith(f"{sign} {full[1:]}:")])
             title = "&#10;".join(escape(line) for line in lines)
             out.append(f'<span class="fm {MARKER_CLASSES[sign]}" title="{title}">{escape(marker)}</span>')
         return "".join(out)
@@ -343,9 +359,10 @@ class PageFacts:
             out += ["<h3>Conflicts</h3>", '<ol class="conflicts">']
             out += [self._conflict_item(c) for c in self.conflicts]
             out.append("</ol>")
-        for role, side, other, only in (("left", r.left, r.right, only_l), ("right", r.right, r.left, only_r)):
+        for role, side, _other, only in (("left", r.left, r.right, only_l), ("right", r.right, r.left, only_r)):
             if only:
-                out.append(f"<h3>Only {role} ({escape(lang_label(side.lang))}), nowhere in the {'right' if role == 'left' else 'left'} article</h3>")
+                out.append(f"<h3>Only {role} ({escape(lang_label(side.lang))}), nowhere in the "
+                           f"{'right' if role == 'left' else 'left'} article</h3>")
                 out.append(self._one_sided(role, side, only))
         out.append("</section>")
         return out
@@ -359,7 +376,8 @@ class PageFacts:
 
     def _conflict_item(self, c) -> str:
         where = ' <span class="where">across unpaired sentences</span>' if c.unpaired else ""
-        return (f'<li class="conflict{" unpaired" if c.unpaired else ""}"><span class="fkind">≠ {escape(c.kind)}</span>{where} '
+        return (f'<li class="conflict{" unpaired" if c.unpaired else ""}">'
+                f'<span class="fkind">≠ {escape(c.kind)}</span>{where} '
                 f'left {_links("left", c.left_segments)} {self._fact("left", c.left)} ≠ '
                 f'right {_links("right", c.right_segments)} {self._fact("right", c.right)}</li>')
 
@@ -384,7 +402,8 @@ class PageFraming:
     def __init__(self, report) -> None:
         self.report = report
         self.framing = report.framing
-        self.by_pair = {(p.left, p.right): diffs for p, diffs in zip(report.pairs, self.framing.pairs) if diffs}
+        self.by_pair = {(p.left, p.right): diffs for p, diffs in zip(report.pairs, self.framing.pairs, strict=True)
+                        if diffs}
 
     def row_marker(self, left: tuple[int, ...], right: tuple[int, ...]) -> str:
         diffs = self.by_pair.get((left, right))
@@ -410,7 +429,8 @@ class PageFraming:
                 f"<th>left ({escape(lang_label(r.left.lang))})</th><th>right ({escape(lang_label(r.right.lang))})</th>"
                 "</tr></thead><tbody>",
                 *(f'<tr><td><b>{escape(d.concept)}</b><br><span class="gloss">{escape(d.gloss)}</span></td>'
-                  f'<td>{self._terms("left", d.left)}</td><td>{self._terms("right", d.right)}</td></tr>' for d in F.document),
+                  f'<td>{self._terms("left", d.left)}</td><td>{self._terms("right", d.right)}</td></tr>'
+                  for d in F.document),
                 "</tbody></table>",
             ]
         out.append("</section>")

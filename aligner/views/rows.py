@@ -24,7 +24,8 @@ both articles speak of it, but one says noticeably more or otherwise."""
 
 KINDS = ("shared", "partial", "covered", "left_only", "right_only")
 MARKERS = {"shared": "=", "partial": "~", "covered": "≈", "left_only": "<", "right_only": ">"}
-LABELS = {"shared": "shared", "partial": "partial", "covered": "said elsewhere", "left_only": "only left", "right_only": "only right"}
+LABELS = {"shared": "shared", "partial": "partial", "covered": "said elsewhere",
+          "left_only": "only left", "right_only": "only right"}
 
 
 @dataclass(frozen=True)

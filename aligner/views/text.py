@@ -5,8 +5,8 @@ left and the right article in two right-aligned columns (see :mod:`.rows` for
 the order of rows), and the run's signature. Each row has a textual marker so
 the view works without colour: ``=`` shared, ``~`` partial, ``<`` only left,
 ``>`` only right, ``≈`` said elsewhere (no one-to-one counterpart, but the other
-article has its content: the other cell names the segments that have it); ``*`` marks a pair whose counterpart stands elsewhere in the
-right article (its ids give its position).
+article has its content: the other cell names the segments that have it); ``*`` marks a pair whose counterpart
+stands elsewhere in the right article (its ids give its position).
 
 Cells are wrapped by display width (:mod:`.width`) to the column width before
 the table sees them, so the table never rewraps or crops them: a narrow view
@@ -96,7 +96,8 @@ class Header:
 class SideBySide:
     """The table: marker, left cell, right cell, and the score when asked."""
 
-    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal", partial_below: float = PARTIAL_BELOW) -> None:
+    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal",
+                 partial_below: float = PARTIAL_BELOW) -> None:
         self.report = report
         self.show_scores = show_scores
         self.bidi = bidi
@@ -129,8 +130,10 @@ class SideBySide:
         left_w, right_w = self.cell_widths(options.max_width)
         table = Table(box=box.SQUARE, show_lines=True, pad_edge=True, expand=False)
         table.add_column("", width=self.marker_width, no_wrap=True)
-        table.add_column(_title(r.left.lang, "left", left_w), justify="right", width=left_w, no_wrap=True, overflow="crop")
-        table.add_column(_title(r.right.lang, "right", right_w), justify="right", width=right_w, no_wrap=True, overflow="crop")
+        table.add_column(_title(r.left.lang, "left", left_w), justify="right", width=left_w,
+                         no_wrap=True, overflow="crop")
+        table.add_column(_title(r.right.lang, "right", right_w), justify="right", width=right_w,
+                         no_wrap=True, overflow="crop")
         if self.show_scores:
             table.add_column("score", justify="right", width=SCORE_WIDTH, no_wrap=True)
         for row in ordered_rows(r, partial_below=self.partial_below):
@@ -143,8 +146,10 @@ class SideBySide:
                 marker.append_text(marker_text(m))
             cells = [
                 marker,
-                self._cell(console, r.left, row.left, style, left_w) if row.left else _covered_note(row, left_w, console),
-                self._cell(console, r.right, row.right, style, right_w) if row.right else _covered_note(row, right_w, console),
+                self._cell(console, r.left, row.left, style, left_w) if row.left
+                else _covered_note(row, left_w, console),
+                self._cell(console, r.right, row.right, style, right_w) if row.right
+                else _covered_note(row, right_w, console),
             ]
             if self.show_scores:
                 cells.append(Text(f"{row.score:.2f}" if row.score is not None else "", style="dim"))
@@ -159,7 +164,8 @@ class SideBySide:
             seg.append(f"[{i}] ", style="dim")
             seg.append(terminal_text(safe(side.segments[i].text)), style=style)
             wrapped = wrap(seg, width, console)
-            lines += visual_lines(seg, wrapped, rtl=rtl) if self.bidi == "app" else [closed_line(line) for line in wrapped]
+            lines += (visual_lines(seg, wrapped, rtl=rtl) if self.bidi == "app"
+                      else [closed_line(line) for line in wrapped])
         return Text("\n", justify="right").join(lines) if lines else Text("")
 
 
@@ -204,7 +210,8 @@ def _title(lang: str, role: str, width: int) -> str:
 class ReportView:
     """The whole text view of a report; a rich renderable (compose it or print it)."""
 
-    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal", partial_below: float = PARTIAL_BELOW) -> None:
+    def __init__(self, report, *, show_scores: bool = False, bidi: str = "terminal",
+                 partial_below: float = PARTIAL_BELOW) -> None:
         self.report = report
         self.header = Header(report, partial_below=partial_below)
         self.table = SideBySide(report, show_scores=show_scores, bidi=bidi, partial_below=partial_below)
@@ -238,4 +245,5 @@ def render_text(
     return cap.get()
 
 
-__all__ = ["FactsSection", "Header", "MIN_CELL", "ReportView", "Row", "SideBySide", "STYLES", "TooNarrow", "min_width", "render_text"]
+__all__ = ["FactsSection", "Header", "MIN_CELL", "ReportView", "Row", "SideBySide", "STYLES",
+           "TooNarrow", "min_width", "render_text"]

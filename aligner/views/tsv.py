@@ -57,7 +57,8 @@ def tsv_rows(report: Report) -> list[tuple[str, ...]]:
     rows: list[tuple[int, tuple[str, ...]]] = []
     for p in report.pairs:
         kind = "pair" if getattr(p, "kind", "match") == "match" else "covers"
-        rows.append((p.left[0], (kind, _ids(p.left), _ids(p.right), f"{p.score:.4f}", joined(left, p.left), joined(right, p.right))))
+        rows.append((p.left[0], (kind, _ids(p.left), _ids(p.right), f"{p.score:.4f}",
+                                 joined(left, p.left), joined(right, p.right))))
     for i in report.left_only:
         rows.append((i, ("left_only", str(i), "", "", left[i].text, "")))
     rows.sort(key=lambda r: r[0])
@@ -110,7 +111,8 @@ def framing_rows(report: Report) -> list[tuple[str, ...]]:
         return (f"framing:{d.concept}:{where}", " ".join(str(s) for s in sorted({L[i].segment for i in d.left})),
                 " ".join(str(s) for s in sorted({R[j].segment for j in d.right})),
                 f"{','.join(d.left_registers)}|{','.join(d.right_registers)}",
-                " · ".join(dict.fromkeys(L[i].text for i in d.left)), " · ".join(dict.fromkeys(R[j].text for j in d.right)))
+                " · ".join(dict.fromkeys(L[i].text for i in d.left)),
+                " · ".join(dict.fromkeys(R[j].text for j in d.right)))
 
     rows = [row(d, "pair") for diffs in framing.pairs for d in diffs]
     return rows + [row(d, "document") for d in framing.document]
@@ -120,5 +122,6 @@ def render_tsv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, dialect=TsvDialect)
     writer.writerow(HEADER)
-    writer.writerows([safe(cell, keep="\t\n") for cell in row] for row in tsv_rows(report) + fact_rows(report) + framing_rows(report))
+    writer.writerows([safe(cell, keep="\t\n") for cell in row]
+                     for row in tsv_rows(report) + fact_rows(report) + framing_rows(report))
     return out.getvalue()

@@ -274,4 +274,5 @@ rows = []
 for split, items, base in (("dev", DEV, 1), ("test", TEST, 101)):
     for k, (ar, fa, ga, gf) in enumerate(items):
         rows.append({"id": base + k, "split": split, "ar": ar, "fa": fa, "ar_gold": ga, "fa_gold": gf})
-Path(__file__).with_name("framing.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+Path(__file__).with_name("framing.jsonl").write_text(
+    "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

@@ -53,7 +53,8 @@ def load_report(path: Path = HERE / "sample_report.json") -> FrozenReport:
     return FrozenReport(
         left=_side(d["left"]),
         right=_side(d["right"]),
-        pairs=[Pair(tuple(p["left"]), tuple(p["right"]), p["score"], p["margin"], p.get("kind", "match")) for p in d["pairs"]],
+        pairs=[Pair(tuple(p["left"]), tuple(p["right"]), p["score"], p["margin"], p.get("kind", "match"))
+               for p in d["pairs"]],
         left_only=list(d["left_only"]),
         right_only=list(d["right_only"]),
         summary=Summary(**d["summary"]),
