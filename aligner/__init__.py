@@ -5,9 +5,8 @@
 >>> report.summary, report.signature
 """
 
-__version__ = "0.1.0"
-
-from .pipeline import compare, compare_files  # noqa: E402
-from .report import Report  # noqa: E402
+from ._version import __version__
+from .pipeline import compare, compare_files
+from .report import Report
 
 __all__ = ["compare", "compare_files", "Report", "__version__"]

@@ -14,13 +14,20 @@ MAX_GROUPS = 8  # lines or bars per chart; the tables hold every group
 INSTALL_HINT = "the report's charts need matplotlib: pip install 'aligner[report]'"
 
 
+class ChartsUnavailable(Exception):
+    """matplotlib is not installed (the ``report`` extra); the message says how to install it."""
+
+
+def available() -> None:
+    """Raise :class:`ChartsUnavailable` when the charts cannot be drawn."""
+    _pyplot()
+
+
 def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        from .corpus_report import CorpusReportError
-
-        raise CorpusReportError(INSTALL_HINT) from None
+        raise ChartsUnavailable(INSTALL_HINT) from None
     matplotlib.use("Agg")
     matplotlib.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "aligner", "font.size": 9})
     import matplotlib.pyplot as plt

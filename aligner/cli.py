@@ -21,7 +21,7 @@ import click
 
 from corpora.readers import DEFAULT_MAX_BYTES
 
-from . import __version__
+from ._version import __version__
 from .align import ALIGN_SETTINGS, AlignParams, align_params
 from .errors import REPORT_HINT, internal_error_line
 from .views import FORMATS

@@ -206,7 +206,12 @@ def _dir(lang: str) -> str:
 
 def render_corpus_html(summary: CorpusSummary) -> str:
     """The page (a string): self-contained HTML with inline SVG charts."""
-    from ._charts import bar_svg, histogram_svg  # matplotlib, lazily: the page is the only user
+    from ._charts import ChartsUnavailable, available, bar_svg, histogram_svg  # matplotlib, lazily
+
+    try:
+        available()
+    except ChartsUnavailable as err:
+        raise CorpusReportError(str(err)) from None
 
     S, (left_lang, right_lang) = summary, summary.langs
     total = sum(g.pairs for g in S.groups.values())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from . import __version__
+from ._version import __version__
 from .align import AlignParams, Alignment, Pair
 from .facts import FactReport
 from .framing import FramingReport

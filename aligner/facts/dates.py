@@ -350,7 +350,8 @@ def article_date(segments: Sequence[tuple[list[Token], str, int]], lang: str) ->
             break
         found = extract_numeric_dates(tokens, text, base=base) + extract_dates(tokens, text, lang=lang, ctx=scratch,
                                                                               base=base)
-        full += [f for f in found if f.unit == "day" and f.extra.get("year_given") and f.span and f.span[0] == f.span[1]]
+        full += [f for f in found
+                 if f.unit == "day" and f.extra.get("year_given") and f.span and f.span[0] == f.span[1]]
     if not full:
         return None
     best = min(full, key=lambda f: (not f.extra.get("relative"), not f.extra.get("weekday"), f.doc_start))
