@@ -18,14 +18,14 @@ in manifest order are :mod:`aligner.batch`'s, shared):
    sentences of a whole group in one call, then aligns each pair (merged spans need the model
    too, so alignment stays beside it) and returns the pairs' records.
 3. **Write** (the driver): records are appended to ``reports.jsonl.work`` as they arrive;
-   at the end :class:`~aligner.batch.ReportStore` writes both files in manifest order. At most
+   at the end :class:`~aligner.batch.store.ReportStore` writes both files in manifest order. At most
    a few groups per actor are in flight, so the driver never holds more than those records and
    never any vector.
 
 Failures: an actor runs with ``max_restarts=-1`` and ``max_task_retries`` =
 :data:`TASK_RETRIES`: when its process dies, Ray starts it again (the model is loaded again)
 and re-runs the calls it had not answered. The driver writes a group's records once, when its
-call returns, and :class:`~aligner.batch.ReportStore` refuses a second line for a pair, so a
+call returns, and :class:`~aligner.batch.store.ReportStore` refuses a second line for a pair, so a
 pair is never lost or duplicated; a group whose actor dies on every attempt is recorded as
 failed (a re-run retries it). Read tasks are retried by Ray too (``max_retries``).
 
@@ -56,15 +56,14 @@ import numpy as np
 from embeddings.encoder import Encoder
 from embeddings.models import EmbeddingError
 
-from .batch import (
-    BatchProgress,
-    BatchResult,
-    Job,
+# the batch's parts, not its entry point (aligner.batch.batch dispatches here: no import loop)
+from .batch.manifest import Job
+from .batch.store import BatchProgress, BatchResult, ReportStore
+from .batch.work import (
     PairOutcome,
     PairSettings,
-    Prepared,
-    ReportStore,
     PrefetchingEncoder,
+    Prepared,
     compare_prepared,
     error_record,
     groups,
@@ -378,11 +377,11 @@ def _feed(ray, pool: _Pool, jobs: list[Job], store: ReportStore, settings: PairS
                 _fail(store, group, None, f"reading failed on the Ray cluster: {_one_line(err)}")
                 continue
             for outcome in outcomes:
-                store.add(outcome)
+                store.record(outcome)
             todo_here = []
             for index, digest in ready:
-                if digest in store.known:  # done in an earlier run (or earlier in this one)
-                    store.add(PairOutcome(index, digest, None))
+                if store.is_done(digest):  # done in an earlier run (or earlier in this one)
+                    store.skip(index, digest)
                 else:
                     todo_here.append((index, digest))
             if todo_here:
@@ -401,15 +400,15 @@ def _feed(ray, pool: _Pool, jobs: list[Job], store: ReportStore, settings: PairS
                 _fail(store, group, dict(ready), f"the Ray worker comparing this pair failed: {_one_line(err)}")
                 continue
             for outcome in outcomes:
-                store.add(outcome)
+                store.record(outcome)
 
 
 def _fail(store: ReportStore, group: list[Job], digests: dict[int, str] | None, message: str) -> None:
     """Record every pair of ``group`` still without a result as failed (a re-run retries them)."""
     for job in group:
-        if job.index not in store.records and (digests is None or job.index in digests):
+        if not store.has_outcome(job.index) and (digests is None or job.index in digests):
             digest = (digests or {}).get(job.index)
-            store.add(PairOutcome(job.index, digest, error_record(job, digest, message)))
+            store.record(PairOutcome(job.index, digest, error_record(job, digest, message)))
 
 
 # -- aligner pair --------------------------------------------------------------------------------

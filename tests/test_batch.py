@@ -382,7 +382,7 @@ def test_a_torn_last_record_is_cut_off_and_its_pair_redone(corpus, tmp_path):
 
 
 def test_each_record_is_one_write_of_the_whole_line(corpus, tmp_path, monkeypatch):
-    import aligner.batch
+    import aligner.batch.store
     from hostile import FakeEncoder
 
     writes: list[bytes] = []
@@ -392,7 +392,7 @@ def test_each_record_is_one_write_of_the_whole_line(corpus, tmp_path, monkeypatc
         writes.append(bytes(data))
         return real_write(fd, data)
 
-    monkeypatch.setattr(aligner.batch.os, "write", spy)
+    monkeypatch.setattr(aligner.batch.store.os, "write", spy)
     batch(corpus / "manifest.csv", tmp_path / "out", encoder=FakeEncoder())
     assert len(writes) == 3 and all(w.endswith(b"\n") and w.count(b"\n") == 1 for w in writes)
     assert [json.loads(w)["id"] for w in writes] == list(GOOD)
@@ -400,7 +400,7 @@ def test_each_record_is_one_write_of_the_whole_line(corpus, tmp_path, monkeypatc
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_no_tmp_file_is_left_when_the_final_files_fail(corpus, tmp_path, monkeypatch, failure):
-    import aligner.batch
+    import aligner.batch.store
     from hostile import FakeEncoder
 
     out = tmp_path / "out"
@@ -414,7 +414,7 @@ def test_no_tmp_file_is_left_when_the_final_files_fail(corpus, tmp_path, monkeyp
             raise failure
         return os.rename(src, dst)
 
-    monkeypatch.setattr(aligner.batch.os, "replace", replace)
+    monkeypatch.setattr(aligner.batch.store.os, "replace", replace)
     if isinstance(failure, OSError):
         result = _fake_batch(monkeypatch, corpus / "manifest.csv", "--out", out)
         assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -76,16 +76,16 @@ def _batch(monkeypatch, tmp_path: Path, *extra: str):
 
 
 def test_batch_records_an_internal_error_in_one_line(monkeypatch, tmp_path):
-    import aligner.batch
+    import aligner.batch.work
 
-    real = aligner.batch.compare_documents
+    real = aligner.batch.work.compare_documents
 
     def fail_on_bridge(left_doc, right_doc, **kwargs):
         if "bridge" in str(left_doc.path):
             _boom()
         return real(left_doc, right_doc, **kwargs)
 
-    monkeypatch.setattr(aligner.batch, "compare_documents", fail_on_bridge)
+    monkeypatch.setattr(aligner.batch.work, "compare_documents", fail_on_bridge)
     result, lines, summary = _batch(monkeypatch, tmp_path)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     bridge = next(line for line in lines if line["id"] == "bridge")
