@@ -24,7 +24,7 @@ from corpora.readers import DEFAULT_MAX_BYTES
 from ._version import __version__
 from .align import ALIGN_SETTINGS, AlignParams, align_params
 from .errors import REPORT_HINT, internal_error_line
-from .views import FORMATS
+from .views import FORMATS, render
 from .views.safe import visible
 from .views.rows import PARTIAL_BELOW
 
@@ -383,30 +383,6 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
         _write(text, output)
     if exit_code and (report.left_only or report.right_only):
         sys.exit(1)
-
-
-def render(report, fmt: str, *, scores: bool = False, color: bool = False, bidi: str = "terminal", width: int = 120,
-           partial_below: float = PARTIAL_BELOW) -> str:
-    """``report`` in the view ``fmt`` (one of :data:`~aligner.views.FORMATS`), as a string."""
-    if fmt == "json":
-        from .views.json_view import render_json
-
-        return render_json(report)
-    if fmt == "tsv":
-        from .views.tsv import render_tsv
-
-        return render_tsv(report)
-    if fmt == "diff":
-        from .views.diff import render_diff
-
-        return render_diff(report, show_scores=scores, color=color, partial_below=partial_below)
-    if fmt == "html":
-        from .views.html import render_html
-
-        return render_html(report, show_scores=scores, partial_below=partial_below)
-    from .views.text import render_text
-
-    return render_text(report, width=width, color=color, show_scores=scores, bidi=bidi, partial_below=partial_below)
 
 
 def _view_name(scores: bool) -> str:
