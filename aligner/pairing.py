@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, read_article
+from corpora.readers import DEFAULT_MAX_BYTES, CorpusError, jsonl_objects, read_article
 from embeddings.index import Neighbours, VectorIndex, ivf_centroids, ivf_lists
 
 from .align import Centring
@@ -174,18 +173,8 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
 
 
 def _jsonl_rows(text: str, source: str) -> list[tuple[int, dict]]:
-    rows = []
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise CorpusError(source, f"line {line}: not JSON ({err.msg})") from None
-        if not isinstance(row, dict):
-            raise CorpusError(source, f"line {line}: expected an object with a \"path\" key")
-        rows.append((line, {"path": str(row.get("path") or ""), "date": row.get("date")}))
-    return rows
+    return [(line, {"path": str(row.get("path") or ""), "date": row.get("date")})
+            for line, row in jsonl_objects(text, source, 'an object with a "path" key')]
 
 
 def _parse_date(value, where: str) -> dt.date | None:

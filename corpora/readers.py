@@ -7,9 +7,11 @@ Stdlib only; never imports ``aligner``.  Every user-caused problem raises
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +56,22 @@ class CorpusError(Exception):
         self.source = source
         self.problem = problem
         super().__init__(_one_line(f"{source}: {problem}"))
+
+
+def jsonl_objects(text: str, source: str, expected: str,
+                  error: type[CorpusError] = CorpusError) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of the JSONL ``text``; a line that is not JSON, or not an
+    object, raises ``error`` naming ``source``, the line and what was ``expected`` there."""
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise error(source, f"line {line}: not JSON ({err.msg})") from None
+        if not isinstance(entry, dict):
+            raise error(source, f"line {line}: expected {expected}")
+        yield line, entry
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpora.readers import CorpusError, check_regular_file
+from corpora.readers import CorpusError, check_regular_file, jsonl_objects
 
 
 class ManifestError(CorpusError):
@@ -106,15 +105,7 @@ def _csv_jobs(text: str, manifest: Path) -> list[Job]:
 def _jsonl_jobs(text: str, manifest: Path) -> list[Job]:
     base = manifest.parent
     jobs: list[Job] = []
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            entry = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise ManifestError(str(manifest), f"line {line}: not JSON ({err.msg})") from None
-        if not isinstance(entry, dict):
-            raise ManifestError(str(manifest), f"line {line}: expected an object with 'left' and 'right'")
+    for line, entry in jsonl_objects(text, str(manifest), "an object with 'left' and 'right'", ManifestError):
         left, right = entry.get("left"), entry.get("right")
         if not isinstance(left, str) or not isinstance(right, str) or not left.strip() or not right.strip():
             raise ManifestError(str(manifest), f"line {line}: needs 'left' and 'right' paths")
