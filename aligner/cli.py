@@ -257,13 +257,29 @@ def _take_settings(options: dict) -> AlignParams:
     return align_params(**{name: options.pop(name) for name in ALIGN_SETTINGS})
 
 
-def _lexicon_or_error(framing: bool, lexicon: Path | None):
-    from .framing import LexiconError, load_lexicon
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """The errors a user can cause (a bad file, manifest, model, cache, lexicon, cluster or batch folder) as one
+    :class:`UserError` line, exit 2; the one place that says which they are."""
+    from corpora.readers import CorpusError
+    from embeddings.models import EmbeddingError
+
+    from .align import AlignError
+    from .corpus_report import CorpusReportError
+    from .framing import LexiconError
+    from .ray_engine import RayEngineError
 
     try:
-        return load_lexicon(lexicon) if framing else None
-    except LexiconError as err:
+        yield
+    except (CorpusError, EmbeddingError, AlignError, LexiconError, RayEngineError, CorpusReportError) as err:
         raise UserError(str(err)) from None
+
+
+def _lexicon_or_error(framing: bool, lexicon: Path | None):
+    from .framing import load_lexicon
+
+    with _user_errors():
+        return load_lexicon(lexicon) if framing else None
 
 
 def _encoder(model: str | None, revision: str | None, *, cache_dir, use_cache: bool, convert_progress, quiet: bool):
@@ -344,10 +360,7 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
             cache_dir, no_cache, max_bytes, scores,
             color, bidi, width, pager, partial_below, facts, framing, lexicon, exit_code, quiet, **settings) -> None:
     """Compare LEFT and RIGHT (e.g. an Arabic and a Persian article on one event)."""
-    from corpora.readers import CorpusError
-    from embeddings.models import EmbeddingError
 
-    from .align import AlignError
     from .pipeline import compare_files
     from .views.width import TooNarrow
 
@@ -359,16 +372,13 @@ def compare(left, right, fmt, output, model, model_revision, left_lang, right_la
         if width < min_width(show_scores=scores):
             raise UserError(_too_narrow(TooNarrow(width, min_width(show_scores=scores), _view_name(scores)),
                                         given=True))
-    try:
-        with _Progress(not quiet) as progress:
-            encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                               convert_progress=progress, quiet=quiet)
-            report = compare_files(
-                left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
-                progress=progress, facts=facts, framing=framing, lexicon=lexicon, **dataclasses.asdict(params),
-            )
-    except (CorpusError, EmbeddingError, AlignError) as err:
-        raise UserError(str(err)) from None
+    with _user_errors(), _Progress(not quiet) as progress:
+        encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                           convert_progress=progress, quiet=quiet)
+        report = compare_files(
+            left, right, max_bytes=max_bytes, encoder=encoder, left_lang=left_lang, right_lang=right_lang,
+            progress=progress, facts=facts, framing=framing, lexicon=lexicon, **dataclasses.asdict(params),
+        )
     to_tty = output is None and sys.stdout.isatty()
     if color is None:  # like rich: NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal
         color = not os.environ.get("NO_COLOR") and (bool(os.environ.get("FORCE_COLOR")) or to_tty)
@@ -529,11 +539,7 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, facts, 
     pair's error) and OUT/summary.csv. A re-run skips pairs already done. Exit 0 when every
     pair was compared, 1 when some pair failed (recorded in both files), 2 for a bad manifest.
     """
-    from corpora.readers import CorpusError
-    from embeddings.models import EmbeddingError
-
     from . import batch as batch_module
-    from .ray_engine import RayEngineError
 
     if len(inputs) > 2:
         raise click.UsageError(f"expected a manifest or two folders, got {len(inputs)} paths")
@@ -545,23 +551,20 @@ def batch(inputs, out_dir, model, model_revision, left_lang, right_lang, facts, 
         max_bytes=max_bytes, **dataclasses.asdict(params),
     )
     source = inputs[0] if len(inputs) == 1 else inputs
-    try:
-        with _BatchProgress(not quiet) as progress:
-            if engine == "ray":  # each actor builds its own encoder on its node
-                _note(model, model_revision, quiet)
-                result = batch_module.batch(
-                    source, out_dir, engine="ray", address=address, model=model, model_revision=model_revision,
-                    cache_dir=cache_dir, use_cache=not no_cache, progress=progress, **options,
-                )
-            else:
-                encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
-                                   convert_progress=progress.convert, quiet=quiet)
-                try:
-                    result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
-                finally:
-                    encoder.close()
-    except (CorpusError, EmbeddingError, RayEngineError) as err:
-        raise UserError(str(err)) from None
+    with _user_errors(), _BatchProgress(not quiet) as progress:
+        if engine == "ray":  # each actor builds its own encoder on its node
+            _note(model, model_revision, quiet)
+            result = batch_module.batch(
+                source, out_dir, engine="ray", address=address, model=model, model_revision=model_revision,
+                cache_dir=cache_dir, use_cache=not no_cache, progress=progress, **options,
+            )
+        else:
+            encoder = _encoder(model, model_revision, cache_dir=cache_dir, use_cache=not no_cache,
+                               convert_progress=progress.convert, quiet=quiet)
+            try:
+                result = batch_module.batch(source, out_dir, encoder=encoder, progress=progress, **options)
+            finally:
+                encoder.close()
     for warning in result.warnings:
         _say(f"aligner: warning: {warning}")
     if not quiet:
@@ -633,16 +636,13 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
     """
     import io
 
-    from corpora.readers import CorpusError
-    from embeddings.models import EmbeddingError
-
     from .pairing import list_articles, pair_articles, write_pairs_csv
-    from .ray_engine import DocumentEmbedder, RayEngineError
+    from .ray_engine import DocumentEmbedder
 
     _check_engine(engine, address)
     options = dict(threshold=threshold, margin=margin, k=k, date_window_days=date_window, index=index,
                    embedding=embedding, max_bytes=max_bytes)
-    try:
+    with _user_errors():
         left_refs, right_refs = list_articles(left), list_articles(right)
         with _Progress(not quiet) as progress:
             if engine == "ray":  # article vectors on the cluster, matching here
@@ -660,8 +660,6 @@ def pair(left, right, out, threshold, margin, k, date_window, index, embedding, 
                     result = pair_articles(left_refs, right_refs, encoder=encoder, progress=progress, **options)
                 finally:
                     encoder.close()
-    except (CorpusError, EmbeddingError, RayEngineError) as err:
-        raise UserError(str(err)) from None
     for _path, reason in result.skipped:
         _say(f"aligner: skipped {reason}")
     skipped = {p for p, _ in result.skipped}
@@ -699,15 +697,12 @@ def report(batch_out, output, by, quiet) -> None:
     OUT is the folder 'aligner batch' wrote (or its reports.jsonl). The page needs no network and prints
     to PDF; its charts need matplotlib (pip install 'aligner[report]').
     """
-    from .corpus_report import CorpusReportError, render_corpus_html, summarise_batch
+    from .corpus_report import render_corpus_html, summarise_batch
 
-    try:
-        with _Progress(not quiet) as progress:
-            summary = summarise_batch(batch_out, by=by,
-                                      progress=lambda done, total: progress("reading reports", done, total))
-            page = render_corpus_html(summary)
-    except CorpusReportError as err:
-        raise UserError(str(err)) from None
+    with _user_errors(), _Progress(not quiet) as progress:
+        summary = summarise_batch(batch_out, by=by,
+                                  progress=lambda done, total: progress("reading reports", done, total))
+        page = render_corpus_html(summary)
     target = output or (batch_out / "report.html" if batch_out.is_dir() else batch_out.with_name("report.html"))
     _write(page, target)
     if not quiet:
