@@ -93,13 +93,13 @@ class ReportStore:
 
     def skip(self, index: int, digest: str) -> None:
         """Record the job at ``index`` as done already (its hash :meth:`is_done`): its earlier line is reused."""
-        self.record(PairOutcome(index, digest, None))
+        self.record(PairOutcome.skip(index, digest))
 
     def record(self, outcome: PairOutcome) -> None:
         job = self.jobs[outcome.index]
         if outcome.index in self.records:
             raise RuntimeError(f"pair {job.id!r} was reported twice")  # an engine bug, never silent
-        if outcome.record is None:  # skipped: same content and settings already reported
+        if outcome.record is None:  # skipped (PairOutcome.skip): same content and settings already reported
             assert outcome.digest is not None  # a skip is found by its hash
             self.records[job.index] = self.known[outcome.digest]
             self.updates[job.index] = outer_record(job, outcome.digest)

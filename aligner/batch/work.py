@@ -80,11 +80,16 @@ class PairSettings:
 
 @dataclass(frozen=True)
 class PairOutcome:
-    """One pair's result: its ``reports.jsonl`` record, or ``record=None`` when its hash is already done."""
+    """One pair's result: its ``reports.jsonl`` record, or none when it is skipped (:meth:`skip`)."""
 
     index: int  # the job's index in the manifest
     digest: str | None
-    record: dict | None
+    record: dict | None  # None: skipped
+
+    @classmethod
+    def skip(cls, index: int, digest: str) -> PairOutcome:
+        """The outcome of a pair whose content hash already has an ``ok`` record: that record is reused."""
+        return cls(index, digest, None)
 
 
 @dataclass
@@ -111,7 +116,7 @@ def load_pair(job: Job, settings: PairSettings, is_done: Callable[[str], bool] |
                        read_bytes(job.right, max_bytes=settings.max_bytes))
         digest = content_hash(left, right, settings.signature)
         if is_done is not None and is_done(digest):
-            return PairOutcome(job.index, digest, None)
+            return PairOutcome.skip(job.index, digest)
         left_doc = _prepare(left, job.left, "left", settings.left_lang)
         right_doc = _prepare(right, job.right, "right", settings.right_lang)
     except EmbeddingError:
