@@ -197,7 +197,7 @@ def fact_evidence(left: Sequence[str], right: Sequence[str], *, left_lang: str,
 
 
 def _evidence(left: Sequence[Fact], right: Sequence[Fact], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    return _figure_matrix(figures_shared(left, right), n, m), _figure_matrix(years_apart(left, right), n, m)
+    return _figure_matrix(figures_shared(left, right), n, m), years_apart(left, right, n, m)
 
 
 def _figure_matrix(shared: set[tuple[int, int]], n: int, m: int) -> np.ndarray:
