@@ -10,6 +10,11 @@ neither its time nor its memory is counted). Every measured encoder and every
 is a symlink to that converted folder: the default model path is exercised
 unchanged, nothing is converted again, and "cold" really means an empty cache.
 
+Long documents (table 4): ``aligner compare`` on two articles of 100, 500, 2,000 and 5,000
+segments a side, made of the comparable-news benchmark's articles one after another (each
+pair's Arabic on the left, its Persian on the right), cold (empty vector cache) and warm.
+``--only long`` runs just these.
+
 The ``compare`` runs go first, while this process is still small: on Linux a
 child's ``ru_maxrss`` starts from its parent's peak (it is carried over through
 vfork/exec), so running them after torch is loaded here would inflate them.
@@ -39,6 +44,8 @@ SAMPLES = ("corpora/samples/ar.txt", "corpora/samples/fa.txt")
 SEEDS = (Path("/work/shared/corpora/seed_ar.txt"), Path("/work/shared/corpora/seed_fa.txt"))
 TARGET_SENTENCES = 300  # whole copies of the articles' segments until at least this many
 MAX_OVERHEAD_PCT = 10.0
+LONG_SIZES = (100, 500, 2000, 5000)  # segments a side of the long-document rows
+_TAG_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 E5_PREFIX = "query: "
 
 _CONVERT = (
@@ -106,6 +113,73 @@ def workload() -> list[str]:
     copies = -(-TARGET_SENTENCES // len(base))
     # a counter on every copy: no two texts are equal, so no cache can help
     return [f"{t} ({n})" for n in range(1, copies + 1) for t in base]
+
+
+def copy_tag(n: int) -> str:
+    """A short tag of letters for copy ``n`` (no digits: a number would be read as a fact)."""
+    letters = []
+    while True:
+        n, r = divmod(n, len(_TAG_LETTERS))
+        letters.append(_TAG_LETTERS[r])
+        if n == 0:
+            return "".join(reversed(letters))
+
+
+def long_documents(size: int, folder: Path) -> tuple[Path, Path, tuple[int, int]]:
+    """Two article files of at least ``size`` segments a side (the news benchmark's pairs one after another, each
+    copy's lines tagged so that no text repeats), and their segment counts."""
+    from aligner.text import segment
+    from benchmarks.news import load_news
+
+    pairs = load_news()
+    sides: dict[str, list[str]] = {"ar": [], "fa": []}
+    counts = {"ar": 0, "fa": 0}
+    copy = 0
+    while min(counts.values()) < size:
+        for pair in pairs:
+            for lang in sides:
+                lines = [f"{line} ({copy_tag(copy)})" for line in pair.lines(lang)]
+                sides[lang] += lines
+                counts[lang] += len(segment("\n".join(lines), lang=lang))
+            if min(counts.values()) >= size:
+                break
+        copy += 1
+    paths = []
+    for lang, lines in sides.items():
+        path = folder / f"long-{size}-{lang}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1], (counts["ar"], counts["fa"])
+
+
+LongRow = tuple[int, tuple[int, int], ChildRun, ChildRun]  # size, segments a side, cold, warm
+
+
+def bench_long(base: Path, model_dir: Path, sizes: tuple[int, ...]) -> list[LongRow]:
+    """Cold and warm ``compare`` (json, facts and framing on) on long documents of each size."""
+    out = []
+    for size in sizes:
+        left, right, counts = long_documents(size, base)
+        folder = fresh_vector_dir(base, model_dir, f"long-{size}-")
+        cmd = [sys.executable, "-m", "aligner.cli", "compare", str(left), str(right), "--format", "json",
+               "--cache-dir", str(folder), "--max-bytes", str(50_000_000), "--quiet"]
+        cold, warm = run_child(cmd), run_child(cmd)
+        report = json.loads(warm.stdout)
+        if (len(report["left"]["segments"]), len(report["right"]["segments"])) != counts:
+            raise SystemExit(f"benchmark: the long documents of {size} segments were segmented differently")
+        out.append((size, counts, cold, warm))
+    return out
+
+
+def long_table(rows: list[LongRow]) -> Table:
+    table = Table(title="4. aligner compare on long documents (default model, json, facts and framing on)")
+    for label in ("segments a side", "ar × fa", "cold s", "cold peak MiB", "warm s", "warm peak MiB"):
+        table.add_column(label, justify="right")
+    for size, (n, m), cold, warm in rows:
+        table.add_row(f"{size:,}", f"{n:,} × {m:,}", f"{cold.seconds:.1f}", f"{cold.peak_mib:.0f}",
+                      f"{warm.seconds:.1f}", f"{warm.peak_mib:.0f}")
+    table.caption = "cold: empty vector cache, model converted; warm: the same command again (vectors cached)"
+    return table
 
 
 # -- the measurements ----------------------------------------------------------------
@@ -268,6 +342,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="intra-op threads of both runtimes [torch's default: one per core]")
     parser.add_argument("--model-cache", type=Path, default=None,
                         help="an aligner cache folder whose converted model to reuse (converted there if missing)")
+    parser.add_argument("--only", choices=("all", "long"), default="all",
+                        help="long: only the long-document rows (table 4) [all]")
+    parser.add_argument("--long-sizes", type=int, nargs="+", default=list(LONG_SIZES),
+                        help=f"segments a side of the long documents [{' '.join(map(str, LONG_SIZES))}]")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         parser.error("--repeats, --batch-size and --threads must be at least 1")
@@ -287,6 +365,12 @@ def main(argv: list[str] | None = None) -> None:
         model_dir = Path(converted)
 
         parent_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        long_rows = bench_long(work, model_dir, tuple(args.long_sizes))
+        if args.only == "long":
+            console.print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+                          f"{len(os.sched_getaffinity(0))} cores")
+            console.print(long_table(long_rows))
+            return
         runs = bench_compare(work, model_dir)
 
         import torch
@@ -303,6 +387,7 @@ def main(argv: list[str] | None = None) -> None:
             console.print(f"[yellow]note:[/] {note}")
         console.print(compare_table(runs))
         console.print(memory_table(self_mib, parent_mib))
+        console.print(long_table(long_rows))
     finally:
         shutil.rmtree(base if own_base else work, ignore_errors=True)
 
