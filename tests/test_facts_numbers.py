@@ -340,3 +340,23 @@ def test_arabic_decimals_in_words():
         assert _reads_as(text, "ar", value), text
     assert _reads_as("ثلاثة فاصلة صفر خمسة", "ar", Decimal("3.05"))
     assert _reads_as("ثلاثة ونصف", "ar", Decimal("3.5"))
+
+
+@pytest.mark.parametrize(("fa", "one_sided"), [
+    # «more than 61 million» is the 61.4 million of the other article, rounded and bounded: not one-sided even
+    # though the two sentences are not paired
+    ("از مجموع ۶۱ میلیون و ۴۰۰ هزار واجد شرایط، بیش از نیمی رأی دادند.", False),
+    # 63 million also lies above 61 million, but two millions away: unpaired, that is a coincidence
+    ("از مجموع ۶۳ میلیون واجد شرایط، بیش از نیمی رأی دادند.", True),
+])
+def test_a_round_bound_meets_the_figure_it_rounds_in_an_unpaired_sentence(fa, one_sided):
+    from aligner.facts.compare import check_facts
+    from aligner.facts.markers import one_sided as one_sided_facts
+    from aligner.facts.shared import line_segments
+
+    ar = ["وبدأ التصويت صباح الجمعة في جميع المحافظات.", "ويحق لأكثر من 61 مليون إيراني الإدلاء بأصواتهم."]
+    fa_lines = ["رأی‌گیری صبح جمعه در همه استان‌ها آغاز شد.", fa]
+    facts = check_facts(line_segments(ar), line_segments(fa_lines), [], left_lang="ar", right_lang="fa")
+    left_only, _ = one_sided_facts(facts)
+    bound = next(i for i, f in enumerate(facts.left) if f.kind == "number" and f.bound == "above")
+    assert (bound in left_only) is one_sided

@@ -17,7 +17,7 @@ from .dates import WEEKDAY_INDEX, DateContext, article_date, extract_dates, extr
 from .model import KINDS, Fact
 from .names import STOP_K, NameIndex, cross_matches, extract_names, name_key, same_name
 from .counted import close_values, one_quantity
-from .numbers import BoundIndex, bound_holds, bounds_meet, extract_numbers, rounded_to
+from .numbers import BoundIndex, bound_at_rounding, bound_holds, bounds_meet, extract_numbers, rounded_to
 
 SCHEMA = "aligner.facts/2"
 # Two absolute dates are the same period when their overlap covers at least this share of
@@ -684,7 +684,9 @@ class _Counterparts:
 
     def agree(self, f: Fact, near: Callable[[Fact], bool]) -> bool:
         """Whether a fact here agrees with ``f``; a bounded number admitting another («نحو 60» and 64.5) only
-        where the two segments are ``near`` (about the same matter): anywhere else it is a coincidence."""
+        where the two segments are ``near`` (about the same matter), or when the bound is the other figure
+        rounded at its scale word (:func:`~aligner.facts.numbers.bound_at_rounding`): anywhere else it is a
+        coincidence."""
         if f.kind in ("date", "attribution"):
             key = _agreement_key(f)
             if key not in self.known:
@@ -692,7 +694,7 @@ class _Counterparts:
             return self.known[key]
         for i in self.candidates.agreeing(f):
             r = relation(f, self.facts[i])
-            if r and (r != "bound" or near(self.facts[i])):
+            if r and (r != "bound" or near(self.facts[i]) or bound_at_rounding(f, self.facts[i])):
                 return True
         return f.kind == "name" and any(same_name(f.value, name_key(t.text)) for t in self.words.candidates(f.value))
 

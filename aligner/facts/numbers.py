@@ -835,6 +835,20 @@ def bound_holds(a: Fact, b: Fact) -> bool:
     return False
 
 
+def bound_at_rounding(a: Fact, b: Fact) -> bool:
+    """Whether one number is an open bound written round at its scale word and the other a precise figure
+    less than one scale from it: «أكثر من 61 مليون» and «۶۱ میلیون و ۴۰۰ هزار». That is one figure, rounded
+    and bounded, not a coincidence of two (as «نحو 60» and 64.5 may be). Units must not differ."""
+    if a.unit and b.unit and a.unit != b.unit:
+        return False
+    for f, g in ((a, b), (b, a)):
+        scale = f.extra.get("scale", 0)
+        if (scale > g.extra.get("scale", 0) and f.bound in ("above", "below") and not g.bound
+                and abs(Decimal(g.value) - Decimal(f.value)) < scale):
+            return True
+    return False
+
+
 def rounded_to(a: Fact, b: Fact) -> bool:
     """Whether one number is the other written round at its scale word, less than one scale away: «اثنين
     وستين ألفاً» for «۶۲ هزار و ۱۲۲», «61 مليون» for «۶۱ میلیون و ۴۰۰ هزار» (a writer rounds, or drops the
