@@ -133,11 +133,19 @@ class Pair:
         }
 
 
-def _setting(default, meaning: str, *, low: float | None = None, high: float | None = None,
+def _setting(default, signature: str, meaning: str, *, low: float | None = None, high: float | None = None,
              choices: tuple[str, ...] = ()):
     """An :class:`AlignParams` field declared as a setting: its flag (``--`` and the name with hyphens), its
-    environment variable (``ALIGNER_`` and the name in capitals) and the README's options table come from here."""
-    return field(default=default, metadata={"meaning": meaning, "low": low, "high": high, "choices": choices})
+    environment variable (``ALIGNER_`` and the name in capitals), the README's options table and its part of the
+    signature (``signature``: the key it is written under, settings under one key joined by ``+`` in field order;
+    ``meaning``: the help text) come from here."""
+    return field(default=default, metadata={"meaning": meaning, "low": low, "high": high, "choices": choices,
+                                            "signature": signature})
+
+
+# The order of the signature's keys (those of settings added later follow, in field order): kept so that every
+# signature written so far stays the same.
+SIGNATURE_ORDER = ("k", "margin", "min-cos", "support", "fill", "length", "merge", "only-below", "index")
 
 
 @dataclass(frozen=True)
@@ -146,28 +154,28 @@ class AlignParams:
     :func:`aligner.compare` and :func:`aligner.batch.batch`, the report's settings and signature and the README's
     options table all come from these fields (see :func:`align_params` and :mod:`aligner.cli`)."""
 
-    k: int = _setting(DEFAULT_K, "Neighbours in the margin's neighbourhood.", low=1, high=64)
-    threshold: float = _setting(DEFAULT_THRESHOLD, "Least score (margin plus order support) for a pair.")
-    min_cosine: float = _setting(DEFAULT_MIN_COSINE, "Least (centred) cosine for a pair.")
-    max_merge: int = _setting(DEFAULT_MAX_MERGE, "Most consecutive segments one side of a pair may join.",
+    k: int = _setting(DEFAULT_K, "k", "Neighbours in the margin's neighbourhood.", low=1, high=64)
+    threshold: float = _setting(DEFAULT_THRESHOLD, "margin", "Least score (margin plus order support) for a pair.")
+    min_cosine: float = _setting(DEFAULT_MIN_COSINE, "min-cos", "Least (centred) cosine for a pair.")
+    max_merge: int = _setting(DEFAULT_MAX_MERGE, "merge", "Most consecutive segments one side of a pair may join.",
                               low=1, high=8)
-    merge_gain: float = _setting(DEFAULT_MERGE_GAIN, "Least cosine gain for joining a neighbouring segment.")
-    support: float = _setting(DEFAULT_SUPPORT, "Weight of the order prior (0: order-free).", low=0)
-    fill_threshold: float = _setting(DEFAULT_FILL_THRESHOLD,
+    merge_gain: float = _setting(DEFAULT_MERGE_GAIN, "merge", "Least cosine gain for joining a neighbouring segment.")
+    support: float = _setting(DEFAULT_SUPPORT, "support", "Weight of the order prior (0: order-free).", low=0)
+    fill_threshold: float = _setting(DEFAULT_FILL_THRESHOLD, "fill",
                                      "Least margin for a pair anchored in order by the pairs around it.")
     length_weight: float = _setting(
-        DEFAULT_LENGTH_WEIGHT,
+        DEFAULT_LENGTH_WEIGHT, "length",
         "Margin a pair loses per log unit its length ratio strays beyond --length-slack (0: length plays no part).",
         low=0,
     )
     length_slack: float = _setting(
-        DEFAULT_LENGTH_SLACK,
+        DEFAULT_LENGTH_SLACK, "length",
         "How far (in log units) a pair's length ratio may stray from the document's usual ratio before it costs "
         "margin (0.4: about 1.5 times).",
         low=0,
     )
     only_below: float = _setting(
-        ONLY_BELOW,
+        ONLY_BELOW, "only-below",
         "In articles that are not a translation, an unmatched segment is reported as only on its side when its "
         "coverage (the calibrated probability that the other article says it) is below this and it states no "
         "specific figure the other article states too; at or above, it is linked to its best counterpart (unless "
@@ -175,17 +183,21 @@ class AlignParams:
         low=0, high=1,
     )
     index: str = _setting(
-        "exact", "Nearest-neighbour search for the margins: exact, or FAISS's approximate hnsw or ivf for very long "
-        "documents.", choices=INDEX_METHODS,
+        "exact", "index", "Nearest-neighbour search for the margins: exact, or FAISS's approximate hnsw or ivf for "
+        "very long documents.", choices=INDEX_METHODS,
     )
 
     def signature(self) -> str:
-        return (
-            f"k:{self.k}|margin:{self.threshold:g}|min-cos:{self.min_cosine:g}|support:{self.support:g}"
-            f"|fill:{self.fill_threshold:g}|length:{self.length_weight:g}+{self.length_slack:g}"
-            f"|merge:{self.max_merge}+{self.merge_gain:g}|only-below:{self.only_below:g}+{weights_id(coverage_model.WEIGHTS)}+{LINK_EVIDENCE}"
-            f"|index:{self.index}"
-        )
+        """Every setting under its key (``k:4|margin:0.14|...``); ``only-below`` also names the coverage model's
+        weights and the facts that link or refuse a link (:data:`LINK_EVIDENCE`), which its results depend on."""
+        parts: dict[str, list[str]] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+            parts.setdefault(f.metadata["signature"], []).append(text)
+        parts["only-below"] += [weights_id(coverage_model.WEIGHTS), LINK_EVIDENCE]
+        order = [key for key in SIGNATURE_ORDER if key in parts] + [key for key in parts if key not in SIGNATURE_ORDER]
+        return "|".join(f"{key}:{'+'.join(parts[key])}" for key in order)
 
 
 ALIGN_SETTINGS = tuple(f.name for f in fields(AlignParams))

@@ -218,8 +218,13 @@ lang_options = _stack(
                  envvar="ALIGNER_RIGHT_LANG", help="Language of the right text(s) (auto: from the script)."),
 )
 
+def setting_options(params: type[AlignParams] = AlignParams):
+    """The click options of every setting of ``params`` (its fields), in field order."""
+    return _stack(*(_setting_option(f) for f in dataclasses.fields(params)))
+
+
 # every alignment setting, from AlignParams: a new field is an option of every command that aligns
-alignment_options = _stack(*(_setting_option(f) for f in dataclasses.fields(AlignParams)))
+alignment_options = setting_options()
 
 facts_and_framing_options = _stack(
     click.option("--facts/--no-facts", default=True, show_default=True, envvar="ALIGNER_FACTS",
@@ -234,10 +239,10 @@ facts_and_framing_options = _stack(
 )
 
 
-def settings_table_rows() -> list[str]:
-    """The README options table's rows for the alignment settings, in order (a test keeps the README in step)."""
+def settings_table_rows(params: type[AlignParams] = AlignParams) -> list[str]:
+    """The README options table's rows for the settings of ``params``, in order (a test keeps the README in step)."""
     rows = []
-    for f in dataclasses.fields(AlignParams):
+    for f in dataclasses.fields(params):
         meta = f.metadata
         metavar = "\\|".join(meta["choices"]) if meta["choices"] else ("N" if isinstance(f.default, int) else "X")
         default = f"`{f.default}`" if isinstance(f.default, str) else f"{f.default:g}"

@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import click
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import aligner
 from aligner.align import ALIGN_SETTINGS, AlignParams, align_params
 from aligner.batch import COMPARE_OPTIONS, REPORTS, batch
-from aligner.cli import main, setting_envvar, setting_flag, settings_table_rows
+from aligner.cli import main, setting_envvar, setting_flag, setting_options, settings_table_rows
 from conftest import ROOT, SAMPLES
 
 ALIGNING_COMMANDS = ("compare", "batch")
@@ -113,3 +115,47 @@ def test_a_batch_takes_a_users_lexicon_and_compares_again_when_it_changes(cache_
     result = CliRunner().invoke(main, ["batch", str(manifest), "--out", str(tmp_path / "o2"), "--quiet",
                                        "--lexicon", str(bad)])
     assert result.exit_code == 2 and result.output.strip().startswith(f"aligner: error: {bad}:")
+
+
+def _signature_as_written_before(p: AlignParams) -> str:
+    """The signature's format as it was written by hand until the settings were declared once."""
+    from aligner import coverage
+    from aligner.align import LINK_EVIDENCE
+    from aligner.coverage import weights_id
+
+    return (f"k:{p.k}|margin:{p.threshold:g}|min-cos:{p.min_cosine:g}|support:{p.support:g}"
+            f"|fill:{p.fill_threshold:g}|length:{p.length_weight:g}+{p.length_slack:g}"
+            f"|merge:{p.max_merge}+{p.merge_gain:g}|only-below:{p.only_below:g}+{weights_id(coverage.WEIGHTS)}"
+            f"+{LINK_EVIDENCE}|index:{p.index}")
+
+
+def test_the_signature_from_the_declarations_is_the_one_written_so_far():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        values = {name: (value if rng.random() < 0.5 else NON_DEFAULT[name])
+                  for name, value in dataclasses.asdict(AlignParams()).items()}
+        params = AlignParams(**values)
+        assert params.signature() == _signature_as_written_before(params)
+
+
+def test_a_new_setting_is_its_declaration_only():
+    """A setting added in a subclass (as a real one is added to AlignParams) gets its option, environment variable,
+    signature part and README row from its declaration alone."""
+    from aligner.align import _setting
+
+    @dataclasses.dataclass(frozen=True)
+    class WithGap(AlignParams):
+        max_gap: int = _setting(3, "gap", "Most segments between two pairs of one run.", low=0, high=20)
+
+    @click.command()
+    @setting_options(WithGap)
+    def command(**settings):
+        click.echo(WithGap(**settings).signature())
+
+    result = CliRunner().invoke(command, ["--max-gap", "5"])
+    assert result.exit_code == 0 and result.output.strip().endswith("|index:exact|gap:5")
+    result = CliRunner().invoke(command, [], env={"ALIGNER_MAX_GAP": "7"})
+    assert result.output.strip().endswith("|gap:7")
+    assert CliRunner().invoke(command, ["--max-gap", "21"]).exit_code == 2  # its range
+    assert settings_table_rows(WithGap)[-1] == ("| `--max-gap N` | `ALIGNER_MAX_GAP` | 3 | most segments between two "
+                                                "pairs of one run |")
