@@ -839,14 +839,7 @@ def bound_at_rounding(a: Fact, b: Fact) -> bool:
     """Whether one number is an open bound written round at its scale word and the other a precise figure
     less than one scale from it: «أكثر من 61 مليون» and «۶۱ میلیون و ۴۰۰ هزار». That is one figure, rounded
     and bounded, not a coincidence of two (as «نحو 60» and 64.5 may be). Units must not differ."""
-    if a.unit and b.unit and a.unit != b.unit:
-        return False
-    for f, g in ((a, b), (b, a)):
-        scale = f.extra.get("scale", 0)
-        if (scale > g.extra.get("scale", 0) and f.bound in ("above", "below") and not g.bound
-                and abs(Decimal(g.value) - Decimal(f.value)) < scale):
-            return True
-    return False
+    return _round_of(a, b, ("above", "below"))
 
 
 def rounded_to(a: Fact, b: Fact) -> bool:
@@ -854,11 +847,17 @@ def rounded_to(a: Fact, b: Fact) -> bool:
     وستين ألفاً» for «۶۲ هزار و ۱۲۲», «61 مليون» for «۶۱ میلیون و ۴۰۰ هزار» (a writer rounds, or drops the
     rest; «نحو 87 ألفاً» says so). Units must not differ. Two figures round at one scale («62 ألفاً», «۶۳ هزار»)
     are two figures, and an open bound («أكثر من 61 مليون») is read by :func:`interval` instead."""
+    return _round_of(a, b, ("", "about"))
+
+
+def _round_of(a: Fact, b: Fact, bounds: tuple[str, ...]) -> bool:
+    """Whether one of ``a``, ``b`` is written round at a scale word larger than the other's, with a bound in
+    ``bounds``, and the other, unbounded, lies less than one of that scale from it (units not differing)."""
     if a.unit and b.unit and a.unit != b.unit:
         return False
     for f, g in ((a, b), (b, a)):
         scale = f.extra.get("scale", 0)
-        if (scale > g.extra.get("scale", 0) and f.bound in ("", "about") and not g.bound
+        if (scale > g.extra.get("scale", 0) and f.bound in bounds and not g.bound
                 and abs(Decimal(g.value) - Decimal(f.value)) < scale):
             return True
     return False
