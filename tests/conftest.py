@@ -17,17 +17,6 @@ SAMPLES = ROOT / "corpora" / "samples"
 SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
 
 
-def line_segments(lines: list[str]):
-    """One segment per line, with the offsets of the lines joined by newlines (as a document would hold them)."""
-    from aligner.text import Segment
-
-    out, start = [], 0
-    for k, line in enumerate(lines):
-        out.append(Segment(k, start, start + len(line), line, ""))
-        start += len(line) + 1
-    return out
-
-
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
     """A cache folder holding the converted default model (vectors cache inside too)."""

@@ -17,7 +17,7 @@ from aligner.facts import check_facts, check_texts
 from aligner.facts.compare import extract_document
 from aligner.pipeline import compare
 from aligner.text import Segment
-from conftest import line_segments
+from aligner.facts.shared import line_segments
 
 
 def _counted(text: str, lang: str) -> list[tuple[str, str]]:

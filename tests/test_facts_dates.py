@@ -7,7 +7,7 @@ import pytest
 
 from aligner.align import Pair
 from aligner.facts.compare import check_facts, extract_document
-from conftest import line_segments
+from aligner.facts.shared import line_segments
 
 
 _segments = line_segments
