@@ -266,6 +266,16 @@ def _take_settings(options: dict) -> AlignParams:
 def _user_errors() -> Iterator[None]:
     """The errors a user can cause (a bad file, manifest, model, cache, lexicon, cluster or batch folder) as one
     :class:`UserError` line, exit 2; the one place that says which they are."""
+    try:
+        yield
+    except Exception as err:
+        if isinstance(err, _user_error_types()):
+            raise UserError(str(err)) from None
+        raise
+
+
+def _user_error_types() -> tuple[type[Exception], ...]:
+    # imported when an error happens, not at every command's start (ray_engine brings in the batch package)
     from corpora.readers import CorpusError
     from embeddings.models import EmbeddingError
 
@@ -274,10 +284,7 @@ def _user_errors() -> Iterator[None]:
     from .framing import LexiconError
     from .ray_engine import RayEngineError
 
-    try:
-        yield
-    except (CorpusError, EmbeddingError, AlignError, LexiconError, RayEngineError, CorpusReportError) as err:
-        raise UserError(str(err)) from None
+    return (CorpusError, EmbeddingError, AlignError, LexiconError, RayEngineError, CorpusReportError)
 
 
 def _lexicon_or_error(framing: bool, lexicon: Path | None):
