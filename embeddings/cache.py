@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS vectors (
 ) WITHOUT ROWID
 """
 _MAX_VARS = 900  # stay below SQLite's limit on bound parameters per statement
+_BUSY_SECONDS = 60  # how long to wait for another process holding the database
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT ("disk image is malformed"), SQLITE_NOTADB ("not a database")
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's own files beside the database; a stale WAL must not meet a new file
 
@@ -81,6 +83,14 @@ def is_damage(err: sqlite3.Error) -> bool:
     return type(err) is sqlite3.DatabaseError  # pragma: no cover - Python < 3.11 has no error codes
 
 
+def is_busy(err: sqlite3.Error) -> bool:
+    """True when another connection holds the database (it will be free again), not a lasting fault."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    return "locked" in str(err)  # pragma: no cover - Python < 3.11 has no error codes
+
+
 class VectorCache:
     """``get`` the vectors already known for a model; ``put`` new ones."""
 
@@ -101,7 +111,22 @@ class VectorCache:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        """Open the database, waiting while another process is creating it or switching it to WAL.
+
+        SQLite answers "database is locked" to a journal-mode switch at once, without its busy timeout,
+        so two processes opening a new cache together must retry here.
+        """
+        deadline = time.monotonic() + _BUSY_SECONDS
+        while True:
+            try:
+                return self._open_once()
+            except sqlite3.OperationalError as err:
+                if not is_busy(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _open_once(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -171,7 +196,7 @@ class VectorCache:
     def _put(self, rows: list[tuple[str, bytes, bytes]]) -> None:
         db = self._connection()
         with db:
-            db.execute("BEGIN")
+            db.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting for it, not mid-transaction
             db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
     def count(self, model: str | None = None) -> int:

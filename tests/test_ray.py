@@ -222,28 +222,6 @@ def test_address_needs_the_ray_engine(tmp_path):
     assert result.exit_code == 2 and "--address needs --engine ray" in result.stderr
 
 
-def test_the_vector_cache_takes_concurrent_writers(tmp_path):
-    """Two processes (as two actors of one node) writing the same cache at once: nothing lost, nothing corrupt."""
-    code = (
-        "import sys, numpy as np; from pathlib import Path; from embeddings.cache import VectorCache\n"
-        "c = VectorCache(Path(sys.argv[1])); w = sys.argv[2]\n"
-        "for b in range(40): c.put('m', [f'{w}-{b}-{i}' for i in range(25)], np.full((25, 8), b, np.float32))\n"
-        "c.close()\n"
-    )
-    db = tmp_path / "embeddings.sqlite3"
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(db), w]) for w in ("a", "b")]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    from embeddings.cache import VectorCache
-
-    cache = VectorCache(db)
-    try:
-        assert cache.count("m") == 2 * 40 * 25
-        assert cache._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert cache.get("m", ["b-39-24"])[0][0] == 39
-    finally:
-        cache.close()
-
-
 # -- on the loopback cluster ---------------------------------------------------------------------
 
 
