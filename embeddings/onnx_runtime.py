@@ -1,6 +1,6 @@
-"""The converted default model run by ONNX Runtime, tokenised by ``tokenizers``: no torch.
+"""The converted default model run by ONNX Runtime, tokenised by sentencepiece: no torch.
 
-Loads in about a second where sentence-transformers needs several (most of it
+Loads in under a second where sentence-transformers needs several (most of it
 importing torch), and encodes the same vectors (cosine 1.0000 in fp32).
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .onnx_graph import INPUTS, OUTPUT
+from .pieces import PieceTokenizer
 
 RUNTIME = "onnx-fp32"  # part of the model identity: the vectors depend on it
 ONNX_FILE = "onnx/sentence-embedding-fp32.onnx"
@@ -23,16 +24,11 @@ class OnnxModel:
 
     def __init__(self, folder: Path, *, threads: int | None = None) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        max_length = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"]
         self.dim = int(config["hidden_size"])
         self.threads = threads
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=int(max_length))
-        pad_id = int(config["pad_token_id"])
-        self.tokenizer.enable_padding(pad_id=pad_id, pad_token=self.tokenizer.id_to_token(pad_id))
+        self.tokenizer = PieceTokenizer(folder)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
@@ -44,10 +40,6 @@ class OnnxModel:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        feed = {
-            INPUTS[0]: np.array([e.ids for e in encodings], dtype=np.int64),
-            INPUTS[1]: np.array([e.attention_mask for e in encodings], dtype=np.int64),
-        }
-        (vectors,) = self.session.run([OUTPUT], feed)
+        ids, mask = self.tokenizer.batch(texts)
+        (vectors,) = self.session.run([OUTPUT], {INPUTS[0]: ids, INPUTS[1]: mask})
         return np.asarray(vectors, dtype=np.float32)
