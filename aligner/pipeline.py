@@ -22,7 +22,7 @@ from .facts.shared import figures_shared, line_segments, years_apart
 from .framing import Lexicon, check_framing, load_lexicon
 from .lexical import lexical_similarity
 from .report import ModelInfo, Report, Side
-from .text import Segment, detect_lang, model_text, script_profile, segment
+from .text import Segment, lang_of_profile, model_text, script_profile, segment
 
 # Bumped whenever segmentation or the text the model sees changes: part of the signature.
 TEXT_VERSION = "seg1-strip-marks1-asides1"
@@ -48,9 +48,10 @@ class Document:
 def prepare(text: str, *, path: str | None = None, encoding: str = "utf-8", lang: str | None = None,
             role: str = "left") -> Document:
     """Decide the language and split ``text`` into segments."""
-    arabic_script = script_profile(text).arabic_script_share >= 0.5
+    profile = script_profile(text)
+    arabic_script = profile.arabic_script_share >= 0.5
     if lang in (None, "", "auto"):
-        lang = detect_lang(text)
+        lang = lang_of_profile(profile)
         if lang == "und" and arabic_script:
             lang = "ar"  # Arabic script without Persian evidence: Arabic rules fit best
     elif lang in LANG_NAMES and not arabic_script:

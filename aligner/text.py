@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from corpora.readers import is_arabic_script
@@ -388,27 +389,32 @@ MIN_ARABIC_SCRIPT_SHARE = 0.5
 
 def script_profile(text: str) -> ScriptProfile:
     """Count letters by script and the letters/words that tell Arabic from Persian."""
-    letters = [ch for ch in text if ch.isalpha() and ch != TATWEEL]
-    words = _WORD.findall(text)
+    counts = Counter(text)  # each distinct character is looked at once, not each occurrence
+    letters = {ch: n for ch, n in counts.items() if ch.isalpha() and ch != TATWEEL}
+    words = Counter(_WORD.findall(text))
     return ScriptProfile(
-        letters=len(letters),
-        arabic_script_letters=sum(1 for ch in letters if is_arabic_script(ch)),
-        latin_letters=sum(1 for ch in letters if ch.isascii()),
-        persian_only=_count(text, PERSIAN_ONLY_LETTERS),
-        persian_letters=_count(text, PERSIAN_LETTERS),
-        arabic_only=_count(text, ARABIC_ONLY_LETTERS),
-        arabic_letters=_count(text, ARABIC_LETTERS),
-        persian_digits=_count(text, PERSIAN_DIGITS),
-        arabic_digits=_count(text, ARABIC_DIGITS),
-        persian_words=sum(1 for word in words if word in PERSIAN_FUNCTION_WORDS),
-        arabic_words=sum(1 for word in words if word in ARABIC_FUNCTION_WORDS),
-        al_words=sum(1 for word in words if _AL_PREFIX.match(word)),
+        letters=sum(letters.values()),
+        arabic_script_letters=sum(n for ch, n in letters.items() if is_arabic_script(ch)),
+        latin_letters=sum(n for ch, n in letters.items() if ch.isascii()),
+        persian_only=_count(counts, PERSIAN_ONLY_LETTERS),
+        persian_letters=_count(counts, PERSIAN_LETTERS),
+        arabic_only=_count(counts, ARABIC_ONLY_LETTERS),
+        arabic_letters=_count(counts, ARABIC_LETTERS),
+        persian_digits=_count(counts, PERSIAN_DIGITS),
+        arabic_digits=_count(counts, ARABIC_DIGITS),
+        persian_words=_count(words, PERSIAN_FUNCTION_WORDS),
+        arabic_words=_count(words, ARABIC_FUNCTION_WORDS),
+        al_words=sum(n for word, n in words.items() if _AL_PREFIX.match(word)),
     )
 
 
 def detect_lang(text: str) -> str:
     """Return ``"fa"``, ``"ar"`` or ``"und"`` from script evidence."""
-    profile = script_profile(text)
+    return lang_of_profile(script_profile(text))
+
+
+def lang_of_profile(profile: ScriptProfile) -> str:
+    """:func:`detect_lang` for a text whose profile is already counted."""
     if profile.letters < MIN_LETTERS or profile.arabic_script_share < MIN_ARABIC_SCRIPT_SHARE:
         return "und"
     persian, arabic = _evidence(profile)
@@ -437,5 +443,5 @@ def _evidence(profile: ScriptProfile) -> tuple[float, float]:
     return persian, arabic
 
 
-def _count(text: str, chars: frozenset[str]) -> int:
-    return sum(1 for ch in text if ch in chars)
+def _count(counts: Counter[str], items: frozenset[str]) -> int:
+    return sum(counts[item] for item in items)

@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,27 +338,28 @@ def _check_text_content(text: str, source: str) -> None:
     if not text.strip():
         problem = "file is empty (only a byte-order mark)" if not text else "file contains only whitespace"
         raise CorpusError(source, problem)
-    controls = sum(1 for ch in text if _is_control(ch))
+    controls = sum(n for ch, n in Counter(text).items() if _is_control(ch))
     if controls / len(text) > MAX_BINARY_CONTROL_SHARE:
         raise CorpusError(source, "looks like a binary file, not text (many control characters)")
 
 
 def _check_plausible(text: str, encoding: str, source: str) -> None:
     """Refuse noise that happens to decode: unassigned code points, a BOM before mostly non-letters, no letters."""
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = {ch: n for ch, n in Counter(text).items() if not ch.isspace()}  # each distinct character once
+    n_visible = sum(visible.values())
     bom = {"utf-8-sig": "a UTF-8", "utf-16": "a UTF-16"}.get(encoding)
     decoded = f"starts with {bom} byte-order mark, but" if bom else f"reads as {encoding}, but"
-    unassigned = sum(1 for ch in visible if _is_unassigned(ch))
-    if unassigned > MAX_UNASSIGNED_SHARE * len(visible):
+    unassigned = sum(n for ch, n in visible.items() if _is_unassigned(ch))
+    if unassigned > MAX_UNASSIGNED_SHARE * n_visible:
         raise CorpusError(
-            source, f"not decodable as text: it {decoded} {unassigned} of {len(visible)} characters are "
+            source, f"not decodable as text: it {decoded} {unassigned} of {n_visible} characters are "
             "unassigned or private-use code points (binary data, or another encoding)",
         )
-    letters = sum(1 for ch in visible if _is_letter(ch))
-    marks = sum(1 for ch in visible if unicodedata.category(ch).startswith("M"))
-    if encoding in _BOM_ENCODINGS and letters + marks < MIN_BOM_LETTER_SHARE * len(visible):
+    letters = sum(n for ch, n in visible.items() if _is_letter(ch))
+    marks = sum(n for ch, n in visible.items() if unicodedata.category(ch).startswith("M"))
+    if encoding in _BOM_ENCODINGS and letters + marks < MIN_BOM_LETTER_SHARE * n_visible:
         raise CorpusError(
-            source, f"not decodable as text: it {decoded} only {letters + marks} of {len(visible)} characters "
+            source, f"not decodable as text: it {decoded} only {letters + marks} of {n_visible} characters "
             "are letters (binary data, or another encoding)",
         )
     if not letters:

@@ -39,6 +39,12 @@ def norm(text: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text`` with offsets into it (facts and framing both read every segment's)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _tokens(text: str) -> tuple[Token, ...]:
     out = []
     for m in _TOKEN.finditer(text):
         s = m.group()
@@ -46,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
         if kind == "word" and not any(ch.isalpha() for ch in s):
             continue
         out.append(Token(m.start(), m.end(), s, norm(s), kind))
-    return out
+    return tuple(out)
 
 
 def overlapped(tokens: list[Token], spans: Iterable[tuple[int, int]]) -> list[bool]:
