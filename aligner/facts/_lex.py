@@ -34,6 +34,7 @@ class Token:
     kind: str  # "num", "word" or "punct"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     return matching_key(text).replace(" ", "")
 

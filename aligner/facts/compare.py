@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -87,7 +87,8 @@ def add_attributions(doc: DocumentFacts) -> None:
 
 
 def _doc_tokens(seg: Segment) -> list[Token]:
-    return [replace(t, start=t.start + seg.start, end=t.end + seg.start) for t in tokenize(seg.text)]
+    at = seg.start
+    return [Token(t.start + at, t.end + at, t.text, t.norm, t.kind) for t in tokenize(seg.text)]
 
 
 def _segment_facts(seg: Segment, toks: list[Token], lang: str, dctx, known) -> list[Fact]:
