@@ -127,6 +127,17 @@ def test_even_gaps_mean_a_translation_and_uneven_gaps_mean_coverage():
     assert not looks_parallel(coverage, 12, 12)
 
 
+def test_same_order_news_with_a_crossing_link_is_not_a_translation():
+    # two outlets that tell the story in the same order: even gaps, but the lead restated at the end links across
+    # the chain (the shape of a test pair of the news benchmark that was taken for a translation)
+    in_order = [(0, 0), (3, 3), (4, 4), (8, 8), (9, 9)]
+    assert looks_parallel(in_order, 12, 12)
+    assert not looks_parallel([*in_order, (11, 1)], 12, 12)
+    # a translation's stray link among many in order does not undo it
+    long_translation = [(i, i) for i in range(0, 40, 2)] + [(39, 5)]
+    assert looks_parallel(long_translation, 40, 40)
+
+
 def test_too_few_links_never_make_a_document_parallel():
     assert not looks_parallel([(0, 0), (5, 5)], 6, 6)
 
