@@ -104,8 +104,8 @@ def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path):
 def test_writers_that_open_a_new_cache_at_the_same_moment_all_succeed(tmp_path):
     """Four processes (as four actors of one node, or four terminals) create and fill one cache at once.
 
-    They start together on purpose: opening a new file in WAL mode races, and each round once failed
-    about one time in seven with "database is locked". Nothing may be lost or corrupt.
+    They start together on purpose: opening a new file in WAL mode races, and before the cache waited
+    for it this test failed on every run with "database is locked". Nothing may be lost or corrupt.
     """
     code = (
         "import sys, time, numpy as np; from pathlib import Path; from embeddings.cache import VectorCache\n"
