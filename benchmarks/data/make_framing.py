@@ -6,7 +6,10 @@ lexicon (aligner/framing/lexicon.toml) each names, with the register of the word
 some use clitic forms (بالهجمات، والإسرائيلية), and some use words the lexicon does not list, so that
 recall can fall short. Cases 1-42 (dev) were written alongside the lexicon; cases 101-142 (test) were
 written after it and held out: no lexicon entry was changed after seeing them. The same hand wrote
-the lexicon and the labels, so expect lower figures on other text.
+the lexicon and those labels. Cases 201-242 (fresh) were written by another hand, a separate session
+given only the concept ids, their glosses, the five registers, the registers each language's lexicon
+knows and a few anchors of policy (e.g. «الخليج العربي» loaded, «رژیم صهیونیستی» derogatory), never the
+lexicon's terms; they are held out too: no lexicon entry was changed after seeing them.
 
     python benchmarks/data/make_framing.py
 """
@@ -270,8 +273,11 @@ TEST = [
   "به گفته این شرکت، صهیونیست‌های شهرک‌نشین خودروهایی را در نابلس به آتش کشیدند.",
   ["settlers:neutral"], ["settlers:derogatory"]),
 ]
+# written as JSON by the other hand, kept as it came: [{"ar", "fa", "ar_gold", "fa_gold"}, ...]
+FRESH = [(c["ar"], c["fa"], c["ar_gold"], c["fa_gold"])
+         for c in json.loads(Path(__file__).with_name("framing_fresh.json").read_text(encoding="utf-8"))]
 rows = []
-for split, items, base in (("dev", DEV, 1), ("test", TEST, 101)):
+for split, items, base in (("dev", DEV, 1), ("test", TEST, 101), ("fresh", FRESH, 201)):
     for k, (ar, fa, ga, gf) in enumerate(items):
         rows.append({"id": base + k, "split": split, "ar": ar, "fa": fa, "ar_gold": ga, "fa_gold": gf})
 Path(__file__).with_name("framing.jsonl").write_text(
