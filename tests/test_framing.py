@@ -26,8 +26,19 @@ def _found(text: str, lang: str, lexicon=None) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("text, lang, expected", [
     # clitics and the article: the term «إسرائيلية» in «والإسرائيلية»
-    ("أدان الهجمات الأمريكية والإسرائيلية", "ar", [("attack", "neutral", "الهجمات"),
+    # a country named by its adjective is named, the American as the Israeli
+    ("أدان الهجمات الأمريكية والإسرائيلية", "ar", [("attack", "neutral", "الهجمات"), ("usa", "neutral", "الأمريكية"),
                                                    ("israel", "neutral", "والإسرائيلية")]),
+    # a qualifier right after a neutral term sets its register and joins the mention
+    ("اتهمت واشنطن الحرس الثوري الإرهابي", "ar", [("usa", "neutral", "واشنطن"),
+                                                 ("irgc", "derogatory", "الحرس الثوري الإرهابي")]),
+    ("اقتحم المستوطنون القدس المحتلة", "ar", [("settlers", "neutral", "المستوطنون"),
+                                            ("jerusalem", "loaded", "القدس المحتلة")]),
+    ("سپاه پرافتخار پاسداران", "fa", [("irgc", "honorific", "سپاه پرافتخار")]),
+    ("در کرانه باختری اشغالی", "fa", [("occupied_land", "loaded", "کرانه باختری اشغالی")]),
+    # not a qualifier where it does not follow the term at once, nor after a term that has its own register
+    ("القدس، المحتلة منذ 1967", "ar", [("jerusalem", "neutral", "القدس")]),
+    ("القدس الشريف المحتلة", "ar", [("jerusalem", "honorific", "القدس الشريف")]),
     # ل + the article: «للحوثيين» is «الحوثيين»
     ("غارات على مواقع للحوثيين", "ar", [("attack", "neutral", "غارات"), ("houthis", "neutral", "للحوثيين")]),
     # the longest term wins: the army of the occupation, not the occupation
@@ -126,8 +137,16 @@ def test_a_users_lexicon_extends_the_bundled_one(tmp_path):
                             '["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
     lex = load_lexicon(path)
     assert "drought" in lex.concepts and "israel" in lex.concepts
-    assert lex.version.startswith("2026.12.1+mine+")
+    assert lex.version.startswith("2026.12.2+mine+")
     assert _found("وتفاقم الجفاف في البلاد", "ar", lex) == [("drought", "neutral", "الجفاف")]
+
+
+def test_a_users_qualifiers_are_added_to_the_bundled_ones(tmp_path):
+    path = _write(tmp_path, '[qualifiers]\nar.derogatory = ["المشؤوم"]\n')
+    lex = load_lexicon(path)
+    assert _found("وقع الهجوم المشؤوم", "ar", lex) == [("attack", "derogatory", "الهجوم المشؤوم")]
+    assert _found("الحرس الثوري الإرهابي", "ar", lex) == [("irgc", "derogatory", "الحرس الثوري الإرهابي")]
+    assert lex.version != load_lexicon().version  # what a framing result depends on has changed
 
 
 def test_a_users_lexicon_can_replace_the_bundled_one(tmp_path):
@@ -144,6 +163,9 @@ def test_a_users_lexicon_can_replace_the_bundled_one(tmp_path):
     ("[x]\ngloss = 'x'\nar.neutral = ['...']\n", "has a term with no letters"),
     ("[x\n", "not a valid TOML lexicon"),
     ("replace = true\n", "the lexicon has no concepts"),
+    ("[qualifiers]\nar.angry = ['غاضب']\n", "'qualifiers.ar.angry' is not a register"),
+    ("[qualifiers]\nar.loaded = ['كل المحتلة']\n", "which is not one word"),
+    ("[qualifiers]\nen.loaded = ['occupied']\n", "must hold 'ar' and 'fa' tables"),
 ])
 def test_a_bad_lexicon_names_the_file_and_the_entry(tmp_path, text, message):
     path = _write(tmp_path, text)

@@ -5,7 +5,10 @@ diacritics, tatweel, ZWNJ). A word of the text matches a word of a term as it is
 its clitics and article (``والإسرائيلية`` matches the term ``إسرائيلية``, ``والخليج`` the term ``الخليج``),
 in Persian without the plural and ezafe endings (``تحریم‌های`` matches ``تحریم``). Never the other way
 round: the term ``الغرب`` (the West) does not match ``غرب`` (west of). At each word the longest term
-starting there wins, and a word belongs to one mention at most.
+starting there wins, and a word belongs to one mention at most. A neutral term followed at once by one of
+the lexicon's qualifiers (an adjective: «الإرهابي», «المحتلة», «پرافتخار», «اشغالی») takes the
+qualifier's register, and the qualifier joins the mention: «الحرس الثوري الإرهابي» is the IRGC named
+with contempt, «کرانه باختری اشغالی» the West Bank named as occupied.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from functools import lru_cache
 
 from ..facts._lex import Token, forms, tokenize
 from ..text import Segment
-from .lexicon import Lexicon, Variant
+from .lexicon import Lexicon, Qualifier, Variant
 
 _FA_ENDINGS = ("هایی", "های", "ها", "ای", "ی")
 
@@ -27,7 +30,7 @@ class Mention:
 
     concept: str
     register: str
-    variant: str  # the lexicon's term that matched
+    variant: str  # the lexicon's term that matched, and the qualifier that set its register after it
     text: str
     segment: int
     start: int
@@ -93,6 +96,13 @@ class TermIndex:
         return k
 
 
+def _qualifier_at(tokens: list[Token], j: int, lang: str, lexicon: Lexicon) -> Qualifier | None:
+    """The lexicon's qualifier that is the word ``tokens[j]``, if it is one."""
+    if j >= len(tokens) or tokens[j].kind != "word":
+        return None
+    return lexicon.qualifiers.get(("fa" if lang == "fa" else "ar", tokens[j].norm))
+
+
 @lru_cache(maxsize=8)
 def _index(lexicon: Lexicon, lang: str) -> TermIndex:
     return TermIndex(lexicon.variants("fa" if lang == "fa" else "ar"), lang)
@@ -111,10 +121,14 @@ def find_mentions(segments: list[Segment], lang: str, lexicon: Lexicon) -> list[
                 i += 1
                 continue
             v, j = found
+            register, variant = v.register, v.term
+            qualifier = _qualifier_at(tokens, j, lang, lexicon) if register == "neutral" else None
+            if qualifier is not None:
+                register, variant, j = qualifier.register, f"{v.term} {qualifier.word}", j + 1
             start, end = tokens[i].start, tokens[j - 1].end
             if i > 0 and tokens[i - 1].text == "(" and any(t.text == ")" for t in tokens[i:j]):
                 start = tokens[i - 1].start  # «(رژیم) اسرائیل»: the mention keeps both brackets
-            out.append(Mention(v.concept, v.register, v.term, seg.text[start:end], seg.id,
+            out.append(Mention(v.concept, register, variant, seg.text[start:end], seg.id,
                                start, end, seg.start + start))
             i = j
     return out

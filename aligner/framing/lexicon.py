@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ REGISTERS = ("neutral", "loaded", "honorific", "derogatory", "euphemism")
 LANGS = ("ar", "fa")
 BUNDLED = Path(__file__).with_name("lexicon.toml")
 _CONCEPT_ID = re.compile(r"[a-z][a-z0-9_]*")
+QUALIFIERS = "qualifiers"  # the table of qualifiers; every other table is a concept
 
 
 class LexiconError(Exception):
@@ -44,10 +45,22 @@ class Concept:
     variants: tuple[Variant, ...]
 
 
+@dataclass(frozen=True)
+class Qualifier:
+    """An adjective that, right after a neutral term, sets the register of what it names («الحرس الثوري
+    الإرهابي», «قدس شریف»): adjectives follow their noun in Arabic and, by the ezafe, in Persian."""
+
+    lang: str
+    word: str  # as written in the lexicon
+    register: str
+    key: str  # the word normalised for matching
+
+
 @dataclass(frozen=True, eq=False)  # one loaded lexicon is one value: hashed by identity, for caches
 class Lexicon:
     concepts: dict[str, Concept]
     version: str  # "<file version>+<hash of the entries>": what a framing result depends on
+    qualifiers: dict[tuple[str, str], Qualifier] = field(default_factory=dict)  # (lang, key) -> qualifier
 
     def variants(self, lang: str) -> list[Variant]:
         return [v for c in self.concepts.values() for v in c.variants if v.lang == lang]
@@ -77,17 +90,19 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 def _load(path: str | None, stamp: tuple[int, int] | None) -> Lexicon:
     base = _read(BUNDLED)
     version = str(base.pop("version", "unversioned"))
+    qualifiers = _qualifiers(base.pop(QUALIFIERS, {}), str(BUNDLED))
     entries = {cid: (entry, BUNDLED) for cid, entry in base.items()}
     if path is not None:
         extra = _read(Path(path))
         if extra.pop("replace", False) is True:
-            entries, version = {}, ""
+            entries, version, qualifiers = {}, "", {}
         mine = str(extra.pop("version", "user"))
         version = f"{version}+{mine}" if version else mine
+        qualifiers.update(_qualifiers(extra.pop(QUALIFIERS, {}), str(path)))
         entries.update({cid: (entry, Path(path)) for cid, entry in extra.items()})
         if not entries:
             raise LexiconError(f"{path}: the lexicon has no concepts")
-    return _build(entries, version)
+    return _build(entries, version, qualifiers)
 
 
 def _read(path: Path) -> dict:
@@ -102,8 +117,10 @@ def _read(path: Path) -> dict:
         raise LexiconError(f"{path}: not a valid TOML lexicon ({err})") from None
 
 
-def _build(entries: dict[str, tuple[object, Path]], version: str) -> Lexicon:
-    """The lexicon of ``entries`` (concept id -> its table and the file it comes from)."""
+def _build(entries: dict[str, tuple[object, Path]], version: str,
+           qualifiers: dict[tuple[str, str], Qualifier] | None = None) -> Lexicon:
+    """The lexicon of ``entries`` (concept id -> its table and the file it comes from) and ``qualifiers``."""
+    qualifiers = qualifiers or {}
     concepts: dict[str, Concept] = {}
     seen: dict[tuple[str, tuple[str, ...]], str] = {}
     for cid, (entry, source) in entries.items():
@@ -113,8 +130,33 @@ def _build(entries: dict[str, tuple[object, Path]], version: str) -> Lexicon:
             if other != cid:
                 raise LexiconError(f"{source}: «{v.term}» ({v.lang}) is a term of both '{other}' and '{cid}'")
         concepts[cid] = concept
-    digest = hashlib.sha1(repr(sorted((c.id, c.variants) for c in concepts.values())).encode()).hexdigest()[:6]
-    return Lexicon(concepts, f"{version}+{digest}")
+    entries_and_qualifiers = (sorted((c.id, c.variants) for c in concepts.values()), sorted(qualifiers.values(),
+                              key=lambda q: (q.lang, q.key)))
+    # the qualifiers join the hash only when there are some, so that a lexicon without any keeps its version
+    digest = hashlib.sha1(repr(entries_and_qualifiers if qualifiers else entries_and_qualifiers[0]).encode())
+    return Lexicon(concepts, f"{version}+{digest.hexdigest()[:6]}", qualifiers)
+
+
+def _qualifiers(table: object, where: str) -> dict[tuple[str, str], Qualifier]:
+    """The ``[qualifiers]`` table: ``ar.<register>`` and ``fa.<register>`` lists of single words."""
+    if not isinstance(table, dict) or set(table) - set(LANGS):
+        raise LexiconError(f"{where}: '{QUALIFIERS}' must hold 'ar' and 'fa' tables of registers")
+    out: dict[tuple[str, str], Qualifier] = {}
+    for lang, registers in table.items():
+        if not isinstance(registers, dict):
+            raise LexiconError(f"{where}: '{QUALIFIERS}.{lang}' must hold registers ({', '.join(REGISTERS)})")
+        for register, words in registers.items():
+            name = f"{QUALIFIERS}.{lang}.{register}"
+            if register not in REGISTERS:
+                raise LexiconError(f"{where}: '{name}' is not a register ({', '.join(REGISTERS)})")
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise LexiconError(f"{where}: '{name}' must be a list of words")
+            for word in words:
+                key = term_key(word)
+                if len(key) != 1:
+                    raise LexiconError(f"{where}: '{name}' holds {word!r}, which is not one word")
+                out[lang, key[0]] = Qualifier(lang, word, register, key[0])
+    return out
 
 
 def _concept(cid: str, entry: object, where: str) -> Concept:

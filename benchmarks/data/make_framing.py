@@ -4,12 +4,20 @@ Each case: an Arabic and a Persian news sentence on one matter, and the concepts
 lexicon (aligner/framing/lexicon.toml) each names, with the register of the word used
 ("concept:register"; a concept twice when a side uses two registers). Some cases name no concept,
 some use clitic forms (بالهجمات، والإسرائيلية), and some use words the lexicon does not list, so that
-recall can fall short. Cases 1-42 (dev) were written alongside the lexicon; cases 101-142 (test) were
-written after it and held out: no lexicon entry was changed after seeing them. The same hand wrote
-the lexicon and those labels. Cases 201-242 (fresh) were written by another hand, a separate session
-given only the concept ids, their glosses, the five registers, the registers each language's lexicon
-knows and a few anchors of policy (e.g. «الخليج العربي» loaded, «رژیم صهیونیستی» derogatory), never the
-lexicon's terms; they are held out too: no lexicon entry was changed after seeing them.
+recall can fall short.
+
+Cases 1-42 (dev) were written alongside the lexicon; cases 101-142 (test) were written after it
+and held out: no lexicon entry was changed after seeing them until their first run was recorded
+(benchmarks/framing.py). The same hand wrote the lexicon and those labels.
+
+Cases 201-242 (fresh) were written by another hand, a separate session given only the concept ids,
+their glosses, the five registers, the registers each language's lexicon knows and a few anchors of
+policy (e.g. «الخليج العربي» loaded, «رژیم صهیونیستی» derogatory), never the lexicon's terms; they
+are held out too, and their first run is recorded in benchmarks/framing.py.
+
+On 2026-12-06 four labels were added to cases 9, 35 and 137 for the United States named by its
+adjective («الطائرات الأمريكية», «مسؤول أمريكي», «مقام آمریکایی»), as the Israeli adjective
+(«الإسرائيلية») always was; the lexicon lists both adjectives since.
 
     python benchmarks/data/make_framing.py
 """
@@ -44,7 +52,7 @@ DEV = [
   ["usa:neutral", "sanctions:neutral"], ["usa:neutral", "sanctions:loaded"]),
  ("شنت الطائرات الأمريكية غارات على مواقع للحوثيين في اليمن.",
   "جنگنده‌های آمریکا مواضع انصارالله در یمن را بمباران کردند.",
-  ["attack:neutral", "houthis:neutral"], ["usa:neutral", "houthis:honorific", "attack:neutral"]),
+  ["usa:neutral", "attack:neutral", "houthis:neutral"], ["usa:neutral", "houthis:honorific", "attack:neutral"]),
  ("قالت حركة حماس إنها تدرس المقترح الجديد.",
   "جنبش حماس اعلام کرد پیشنهاد جدید را بررسی می‌کند.",
   ["hamas:neutral"], ["hamas:neutral"]),
@@ -122,7 +130,7 @@ DEV = [
   ["armed_groups:honorific"], ["armed_groups:honorific"]),
  ("قال مسؤول أمريكي إن الحصار يهدف إلى منع تمويل الإرهاب.",
   "یک مقام آمریکایی گفت تحریم‌ها برای جلوگیری از تأمین مالی تروریسم است.",
-  ["sanctions:loaded"], ["sanctions:neutral"]),
+  ["usa:neutral", "sanctions:loaded"], ["usa:neutral", "sanctions:neutral"]),
  ("وأعلنت قوات التعبئة مشاركتها في عمليات الإغاثة.",
   "بسیج از مشارکت در عملیات امدادرسانی خبر داد.",
   ["basij:neutral"], ["basij:neutral"]),
@@ -256,7 +264,7 @@ TEST = [
   ["kurdish_groups:neutral"], ["kurdish_groups:derogatory"]),
  ("واستهدفت غارة أمريكية قيادياً في كتائب حزب الله.",
   "حمله هوایی آمریکا یکی از فرماندهان کتائب حزب‌الله را هدف قرار داد.",
-  ["attack:neutral", "hezbollah:neutral"], ["attack:neutral", "usa:neutral", "hezbollah:neutral"]),
+  ["usa:neutral", "attack:neutral", "hezbollah:neutral"], ["attack:neutral", "usa:neutral", "hezbollah:neutral"]),
  ("وتحدث الرئيس عن دور قادسية صدام في التاريخ العراقي.",
   "رئیس‌جمهور عراق درباره جنگ ایران و عراق سخن گفت.",
   ["iran_iraq_war:honorific"], ["iran_iraq_war:neutral"]),
