@@ -28,7 +28,7 @@ from aligner.text import Segment
 DATA = Path(__file__).with_name("data") / "framing.jsonl"
 RESULTS = Path(__file__).with_name("FRAMING_RESULTS.md")
 SPLITS = ("dev", "test", "fresh")
-HELD_OUT = {"test": "held out", "fresh": "held out, labelled by another hand"}
+HELD_OUT = {"test": "held out until its first run", "fresh": "labelled by another hand, held out until its first run"}
 HELD_OUT_FIRST_RUN = (
     "First run on the held-out cases 101-142, before any change made after seeing them (and before the dev "
     "fixes, which left them unchanged): neutral P 0.91 / R 0.87, loaded 1.00 / 0.93, honorific 1.00 / 1.00, "
