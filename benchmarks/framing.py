@@ -1,9 +1,9 @@
 """Precision and recall of the framing lexicon on the labelled Arabic/Persian sentence pairs.
 
-    python -m benchmarks.framing [--split dev|test|fresh|all] [--no-write] [--errors]
+    python -m benchmarks.framing [--split dev|test|fresh|fresh2|all] [--no-write] [--errors]
 
-Each case of ``benchmarks/data/framing.jsonl`` (126 pairs written for this project: 1-42 dev,
-101-142 held out, 201-242 held out and labelled by another hand than the lexicon's) is one Arabic
+Each case of ``benchmarks/data/framing.jsonl`` (168 pairs written for this project: 1-42 dev,
+101-142 held out, 201-242 and 301-342 held out and labelled by two other hands) is one Arabic
 and one Persian sentence. Every side's predicted mentions
 (``aligner.framing.find_mentions``) are compared with its gold ``concept:register`` items as
 multisets: a prediction is right when the gold has the same concept in the same register.
@@ -27,8 +27,9 @@ from aligner.text import Segment
 
 DATA = Path(__file__).with_name("data") / "framing.jsonl"
 RESULTS = Path(__file__).with_name("FRAMING_RESULTS.md")
-SPLITS = ("dev", "test", "fresh")
-HELD_OUT = {"test": "held out until its first run", "fresh": "labelled by another hand, held out until its first run"}
+SPLITS = ("dev", "test", "fresh", "fresh2")
+HELD_OUT = {"test": "held out until its first run", "fresh": "labelled by another hand, held out until its first run",
+            "fresh2": "labelled by a third hand, held out until its first run"}
 HELD_OUT_FIRST_RUN = (
     "First run on the held-out cases 101-142, before any change made after seeing them (and before the dev "
     "fixes, which left them unchanged): neutral P 0.91 / R 0.87, loaded 1.00 / 0.93, honorific 1.00 / 1.00, "
@@ -46,7 +47,17 @@ FRESH_FIRST_RUN = (
     "«آمریکایی», «معتقلاً», «اعتقلت», «مقاتليها»); names it has no entry for (Mahsa Amini by name, «الدول "
     "الأوروبية الثلاث»); and «مقتل», listed under assassinations, which is any violent death."
 )
-FIRST_RUN = {"test": HELD_OUT_FIRST_RUN, "fresh": FRESH_FIRST_RUN}
+FRESH2_FIRST_RUN = (
+    "First run on the cases 301-342 (2026-12-06, lexicon 2026.12.2, after the changes that followed the first run "
+    "on 201-242), labelled by a third hand that never saw the lexicon's terms: all 0.88 / 0.79 (139 right of 158 "
+    "predicted and 176 gold); differences P 1.00 / R 0.66 (33 of 50). Below issue 20's targets. The misses, by "
+    "kind: names the lexicon has no entry for or no register for («الدول الأوروبية الثلاث», «تروئیکای اروپایی», "
+    "«نظام الأسد», «حاکمان جدید دمشق», Mahsa Amini by name); a qualifier before the name or not at once after it "
+    "(«گروهک تروریستی جیش الظلم», «آمریکای زورگو», «شهرک‌نشینان افراطی صهیونیست»); a shorter term that takes a word "
+    "a longer one needs («مياه الخليج» before «الخليج العربي»); and «تروریستی» read as the terrorists where it "
+    "qualifies a group the lexicon names otherwise."
+)
+FIRST_RUN = {"test": HELD_OUT_FIRST_RUN, "fresh": FRESH_FIRST_RUN, "fresh2": FRESH2_FIRST_RUN}
 
 
 def load(split: str = "all") -> list[dict]:

@@ -13,7 +13,10 @@ and held out: no lexicon entry was changed after seeing them until their first r
 Cases 201-242 (fresh) were written by another hand, a separate session given only the concept ids,
 their glosses, the five registers, the registers each language's lexicon knows and a few anchors of
 policy (e.g. «الخليج العربي» loaded, «رژیم صهیونیستی» derogatory), never the lexicon's terms; they
-are held out too, and their first run is recorded in benchmarks/framing.py.
+are held out too, and their first run is recorded in benchmarks/framing.py. Cases 301-342 (fresh2)
+were written the same way by a third session, after the lexicon's changes that followed the first
+run on 201-242 (qualifiers, the American adjective, «مقتل»), and first run on the lexicon as it was
+then (2026.12.2).
 
 On 2026-12-06 four labels were added to cases 9, 35 and 137 for the United States named by its
 adjective («الطائرات الأمريكية», «مسؤول أمريكي», «مقام آمریکایی»), as the Israeli adjective
@@ -282,10 +285,14 @@ TEST = [
   ["settlers:neutral"], ["settlers:derogatory"]),
 ]
 # written as JSON by the other hand, kept as it came: [{"ar", "fa", "ar_gold", "fa_gold"}, ...]
-FRESH = [(c["ar"], c["fa"], c["ar_gold"], c["fa_gold"])
-         for c in json.loads(Path(__file__).with_name("framing_fresh.json").read_text(encoding="utf-8"))]
+def _other_hand(name: str) -> list[tuple]:
+    return [(c["ar"], c["fa"], c["ar_gold"], c["fa_gold"])
+            for c in json.loads(Path(__file__).with_name(name).read_text(encoding="utf-8"))]
+
+
+FRESH, FRESH2 = _other_hand("framing_fresh.json"), _other_hand("framing_fresh2.json")
 rows = []
-for split, items, base in (("dev", DEV, 1), ("test", TEST, 101), ("fresh", FRESH, 201)):
+for split, items, base in (("dev", DEV, 1), ("test", TEST, 101), ("fresh", FRESH, 201), ("fresh2", FRESH2, 301)):
     for k, (ar, fa, ga, gf) in enumerate(items):
         rows.append({"id": base + k, "split": split, "ar": ar, "fa": fa, "ar_gold": ga, "fa_gold": gf})
 Path(__file__).with_name("framing.jsonl").write_text(
