@@ -143,20 +143,26 @@ def _qualifiers(table: object, where: str) -> dict[tuple[str, str], Qualifier]:
         raise LexiconError(f"{where}: '{QUALIFIERS}' must hold 'ar' and 'fa' tables of registers")
     out: dict[tuple[str, str], Qualifier] = {}
     for lang, registers in table.items():
-        if not isinstance(registers, dict):
-            raise LexiconError(f"{where}: '{QUALIFIERS}.{lang}' must hold registers ({', '.join(REGISTERS)})")
-        for register, words in registers.items():
-            name = f"{QUALIFIERS}.{lang}.{register}"
-            if register not in REGISTERS:
-                raise LexiconError(f"{where}: '{name}' is not a register ({', '.join(REGISTERS)})")
-            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-                raise LexiconError(f"{where}: '{name}' must be a list of words")
+        name = f"{QUALIFIERS}.{lang}"
+        for register, words in _register_lists(registers, name, where, "words"):
             for word in words:
                 key = term_key(word)
                 if len(key) != 1:
-                    raise LexiconError(f"{where}: '{name}' holds {word!r}, which is not one word")
+                    raise LexiconError(f"{where}: '{name}.{register}' holds {word!r}, which is not one word")
                 out[lang, key[0]] = Qualifier(lang, word, register, key[0])
     return out
+
+
+def _register_lists(registers: object, name: str, where: str, what: str) -> list[tuple[str, list[str]]]:
+    """The ``register -> list of strings`` table ``name``, checked: each key a register, each value a list."""
+    if not isinstance(registers, dict):
+        raise LexiconError(f"{where}: '{name}' must hold registers ({', '.join(REGISTERS)})")
+    for register, items in registers.items():
+        if register not in REGISTERS:
+            raise LexiconError(f"{where}: '{name}.{register}' is not a register ({', '.join(REGISTERS)})")
+        if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+            raise LexiconError(f"{where}: '{name}.{register}' must be a list of {what}")
+    return list(registers.items())
 
 
 def _concept(cid: str, entry: object, where: str) -> Concept:
@@ -170,14 +176,7 @@ def _concept(cid: str, entry: object, where: str) -> Concept:
         raise LexiconError(f"{where}: concept '{cid}' has unknown keys {sorted(unknown)} (allowed: gloss, ar, fa)")
     variants: dict[tuple[str, tuple[str, ...]], Variant] = {}
     for lang in LANGS:
-        registers = entry.get(lang, {})
-        if not isinstance(registers, dict):
-            raise LexiconError(f"{where}: '{cid}.{lang}' must hold registers ({', '.join(REGISTERS)})")
-        for register, terms in registers.items():
-            if register not in REGISTERS:
-                raise LexiconError(f"{where}: '{cid}.{lang}.{register}' is not a register ({', '.join(REGISTERS)})")
-            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-                raise LexiconError(f"{where}: '{cid}.{lang}.{register}' must be a list of terms")
+        for register, terms in _register_lists(entry.get(lang, {}), f"{cid}.{lang}", where, "terms"):
             for term in terms:
                 key = term_key(term)
                 if not key:
