@@ -37,10 +37,10 @@ HELD_OUT_FIRST_RUN = (
     "differences P 1.00 / R 0.85. The target of issue 20 is P 0.95 / R 0.90: precision falls short by 0.003."
 )
 FRESH_FIRST_RUN = (
-    "First run on the cases 201-242 (2026-12-06), labelled by another hand that never saw the lexicon's terms; "
-    "no lexicon entry has been changed since: all 0.82 / 0.77 (130 right of 158 predicted and 169 gold); "
-    "differences P 1.00 / R 0.64 (35 of 55). Far below the same-hand held-out half (0.947 / 0.918), and below "
-    "issue 20's targets. The misses, by kind: a qualifier that sets the register of the name beside it "
+    "First run on the cases 201-242 (2026-12-06, lexicon 2026.12.1), labelled by another hand that never saw the "
+    "lexicon's terms, before any change made after seeing them: all 0.82 / 0.77 (130 right of 158 predicted and "
+    "169 gold); differences P 1.00 / R 0.64 (35 of 55). Far below the same-hand held-out half (0.947 / 0.918), "
+    "and below issue 20's targets. The misses, by kind: a qualifier that sets the register of the name beside it "
     "(«الحرس الثوري الإرهابي», «سپاه پرافتخار», «ارتش تروریستی آمریکا», «القدس المحتلة», «الضفة الغربية "
     "المحتلة», «کرانه باختری اشغالی», «جزرها الثلاث المحتلة»: the lexicon reads the plain name, and "
     "«تروریستی» as a concept of its own); inflected forms and adjectives it does not list («الأمريكية», "
