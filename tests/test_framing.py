@@ -137,7 +137,7 @@ def test_a_users_lexicon_extends_the_bundled_one(tmp_path):
                             '["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
     lex = load_lexicon(path)
     assert "drought" in lex.concepts and "israel" in lex.concepts
-    assert lex.version.startswith("2026.12.2+mine+")
+    assert lex.version.startswith("2026.12.3+mine+")
     assert _found("وتفاقم الجفاف في البلاد", "ar", lex) == [("drought", "neutral", "الجفاف")]
 
 
@@ -220,6 +220,17 @@ def test_the_set_labelled_by_a_third_hand_stays_where_its_first_run_put_it():
     result = score(load("fresh2"), load_lexicon())
     right, predicted, gold = (sum(result[k].values()) for k in ("tp", "pred", "gold"))
     assert right / predicted >= 0.87 and right / gold >= 0.78
+    assert result["diff"]["tp"] == result["diff"]["pred"]
+
+
+def test_the_set_labelled_by_a_fourth_hand_stays_where_its_first_run_put_it():
+    """Cases 401-442, labelled by a fourth session after the changes that followed 301-342: 145 right of 161
+    predicted (0.90) and of 172 gold (0.84) in the first run, every flagged difference right."""
+    from benchmarks.framing import load, score
+
+    result = score(load("fresh3"), load_lexicon())
+    right, predicted, gold = (sum(result[k].values()) for k in ("tp", "pred", "gold"))
+    assert right / predicted >= 0.89 and right / gold >= 0.84
     assert result["diff"]["tp"] == result["diff"]["pred"]
 
 

@@ -16,7 +16,9 @@ policy (e.g. «الخليج العربي» loaded, «رژیم صهیونیستی
 are held out too, and their first run is recorded in benchmarks/framing.py. Cases 301-342 (fresh2)
 were written the same way by a third session, after the lexicon's changes that followed the first
 run on 201-242 (qualifiers, the American adjective, «مقتل»), and first run on the lexicon as it was
-then (2026.12.2).
+then (2026.12.2). Cases 401-442 (fresh3) were written the same way by a fourth session, after the
+lexicon's changes that followed 301-342 (entries for names it lacked, «مياه الخليج» dropped), and
+first run on lexicon 2026.12.3.
 
 On 2026-12-06 four labels were added to cases 9, 35 and 137 for the United States named by its
 adjective («الطائرات الأمريكية», «مسؤول أمريكي», «مقام آمریکایی»), as the Israeli adjective
@@ -290,9 +292,10 @@ def _other_hand(name: str) -> list[tuple]:
             for c in json.loads(Path(__file__).with_name(name).read_text(encoding="utf-8"))]
 
 
-FRESH, FRESH2 = _other_hand("framing_fresh.json"), _other_hand("framing_fresh2.json")
+FRESH, FRESH2, FRESH3 = (_other_hand(f"framing_{name}.json") for name in ("fresh", "fresh2", "fresh3"))
+SPLITS = (("dev", DEV, 1), ("test", TEST, 101), ("fresh", FRESH, 201), ("fresh2", FRESH2, 301), ("fresh3", FRESH3, 401))
 rows = []
-for split, items, base in (("dev", DEV, 1), ("test", TEST, 101), ("fresh", FRESH, 201), ("fresh2", FRESH2, 301)):
+for split, items, base in SPLITS:
     for k, (ar, fa, ga, gf) in enumerate(items):
         rows.append({"id": base + k, "split": split, "ar": ar, "fa": fa, "ar_gold": ga, "fa_gold": gf})
 Path(__file__).with_name("framing.jsonl").write_text(
