@@ -137,7 +137,7 @@ def test_a_users_lexicon_extends_the_bundled_one(tmp_path):
                             '["الجفاف"]\nfa.loaded = ["بحران آب"]\n')
     lex = load_lexicon(path)
     assert "drought" in lex.concepts and "israel" in lex.concepts
-    assert lex.version.startswith("2026.12.3+mine+")
+    assert lex.version.startswith("2026.12.4+mine+")
     assert _found("وتفاقم الجفاف في البلاد", "ar", lex) == [("drought", "neutral", "الجفاف")]
 
 
