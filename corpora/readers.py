@@ -105,8 +105,9 @@ def decode_text(data: bytes, *, source: str = "<input>") -> tuple[str, str]:
     if not data:
         raise CorpusError(source, "file is empty")
     text, encoding = _decode(data, source)
-    _check_text_content(text, source)
-    _check_plausible(text, encoding, source)
+    counts = Counter(text)  # both checks look at each distinct character once
+    _check_text_content(text, counts, source)
+    _check_plausible(counts, encoding, source)
     return normalise_newlines(text), encoding
 
 
@@ -332,20 +333,21 @@ def _undecodable_message(data: bytes, err: UnicodeDecodeError) -> str:
     )
 
 
-def _check_text_content(text: str, source: str) -> None:
+def _check_text_content(text: str, counts: Counter[str], source: str) -> None:
     if "\x00" in text:
         raise CorpusError(source, "looks like a binary file, not text (contains NUL characters)")
     if not text.strip():
         problem = "file is empty (only a byte-order mark)" if not text else "file contains only whitespace"
         raise CorpusError(source, problem)
-    controls = sum(n for ch, n in Counter(text).items() if _is_control(ch))
+    controls = sum(n for ch, n in counts.items() if _is_control(ch))
     if controls / len(text) > MAX_BINARY_CONTROL_SHARE:
         raise CorpusError(source, "looks like a binary file, not text (many control characters)")
 
 
-def _check_plausible(text: str, encoding: str, source: str) -> None:
-    """Refuse noise that happens to decode: unassigned code points, a BOM before mostly non-letters, no letters."""
-    visible = {ch: n for ch, n in Counter(text).items() if not ch.isspace()}  # each distinct character once
+def _check_plausible(counts: Counter[str], encoding: str, source: str) -> None:
+    """Refuse noise that happens to decode (``counts``: the text's characters): unassigned code points, a BOM
+    before mostly non-letters, no letters."""
+    visible = {ch: n for ch, n in counts.items() if not ch.isspace()}
     n_visible = sum(visible.values())
     bom = {"utf-8-sig": "a UTF-8", "utf-16": "a UTF-16"}.get(encoding)
     decoded = f"starts with {bom} byte-order mark, but" if bom else f"reads as {encoding}, but"

@@ -210,9 +210,7 @@ class PrefetchingEncoder:
 
     def encode(self, texts: Sequence[str], *, progress=None) -> np.ndarray:
         texts = list(texts)
-        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        if missing:
-            self._memo.update(zip(missing, self._encode(missing), strict=True))
+        self.prefetch(texts)  # what was not prefetched (merged spans)
         if not texts:
             if self._memo:  # no need to load the model for the width
                 return np.zeros((0, next(iter(self._memo.values())).shape[0]), dtype=np.float32)
